@@ -1,0 +1,1 @@
+"""Shared primitives with no I/O: clock, errors, countries, names, dates, documents."""
