@@ -76,6 +76,8 @@ OUTSIDE_SCHENGEN: dict[str, str] = {
 _APPLIES_FROM: dict[str, AccessionStage] = {}
 for _stage in ACCESSION_STAGES:
     _APPLIES_FROM.setdefault(_stage.state, _stage)
+# ICAO 9303 writes Germany as D; ISO 3166-1 alpha-3 as DEU. Both name the same state.
+_APPLIES_FROM["DEU"] = _APPLIES_FROM["D"]
 
 
 def acquis_applies_from(state: str) -> AccessionStage | None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from limes.core.errors import InvalidRequest
+from limes.core.errors import FieldError, InvalidRequest
 from limes.jsonio import JsonObject, field_errors_from_pydantic
 from limes.shortstay.models import (
     Calculation,
@@ -21,6 +21,7 @@ from limes.shortstay.models import (
     Window,
 )
 from limes.shortstay.rules import calculate
+from limes.shortstay.stamps import parse_stamps
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -95,6 +96,11 @@ class CalculationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stays: list[Annotated[StayIn, BeforeValidator(_stay_pair)]] = Field(default_factory=list)
+    stamps: str | None = Field(
+        default=None,
+        description="Passport stamps instead of stays: +ddmmyy entries, -ddmmyy exits",
+        examples=["+150814 -300914"],
+    )
     on: IsoDate = Field(description="Planned entry date (planning) or control date (check)")
     mode: Mode = Mode.PLANNING
     visa: VisaIn | None = None
@@ -102,6 +108,13 @@ class CalculationCreate(BaseModel):
     def to_domain(self) -> tuple[list[Stay], date, Mode, ShortStayVisa | None]:
         """The calculator's arguments."""
         stays = [Stay(s.entry, s.exit, s.country, s.exempt) for s in self.stays]
+        if self.stamps is not None:
+            if stays:
+                raise InvalidRequest(
+                    "Give either stays or stamps, not both.",
+                    [FieldError("stamps", "leave out `stays` when giving stamps")],
+                )
+            stays = parse_stamps(self.stamps)
         visa = None
         if self.visa is not None:
             v = self.visa

@@ -1,0 +1,90 @@
+"""RFC 9457 problem+json: the one place where error kinds become HTTP statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from limes.core.errors import (
+    AccessDenied,
+    BackendUnavailable,
+    Conflict,
+    DomainError,
+    FieldError,
+    InvalidRequest,
+    NotFound,
+)
+from limes.jsonio import field_errors_from_pydantic
+
+PROBLEM_JSON = "application/problem+json"
+
+# Error kind -> HTTP status, resolved along the exception's MRO.
+STATUS_BY_KIND: dict[type[DomainError], int] = {
+    DomainError: 500,
+    InvalidRequest: 422,
+    NotFound: 404,
+    Conflict: 409,
+    AccessDenied: 403,
+    BackendUnavailable: 503,
+}
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of an error, from the nearest kind in its MRO."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_BY_KIND:
+            return STATUS_BY_KIND[kind]
+    return 500  # pragma: no cover - DomainError is always in the MRO
+
+
+def problem(
+    status: int, code: str, title: str, detail: str, errors: tuple[FieldError, ...] = ()
+) -> JSONResponse:
+    """An RFC 9457 problem response with limes' stable `code` and field `errors`."""
+    body: dict[str, Any] = {
+        "type": f"urn:limes:problem:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors:
+        body["errors"] = [e.as_dict() for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)  # noqa: S101 - registered for DomainError only
+    return problem(status_for(exc), exc.code, exc.title, exc.detail, exc.errors)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it only
+    errors = tuple(
+        FieldError(e.field.removeprefix("body.").removeprefix("body"), e.reason)
+        for e in field_errors_from_pydantic(exc)
+    )
+    return problem(
+        422,
+        InvalidRequest.code,
+        InvalidRequest.title,
+        "The request does not have the expected shape; see `errors` for each field to fix.",
+        tuple(FieldError(e.field or "body", e.reason) for e in errors),
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it only
+    code = {404: NotFound.code, 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    return problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Make every error the app can raise answer as problem+json."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
