@@ -15,11 +15,14 @@ class Presence:
 
     __slots__ = ("_before", "_ends", "_starts")
 
-    def __init__(self, runs: Iterable[tuple[int, int]]) -> None:
-        """Merge runs of day ordinals (first, last), both included, in any order."""
+    def __init__(self, runs: Iterable[tuple[int, int]], ordered: bool = False) -> None:
+        """Merge runs of day ordinals (first, last), both included.
+
+        Runs may come in any order unless `ordered` promises they are sorted.
+        """
         starts: list[int] = []
         ends: list[int] = []
-        for first, last in sorted(runs):
+        for first, last in runs if ordered else sorted(runs):
             if last < first:
                 continue
             if ends and first <= ends[-1] + 1:
@@ -52,6 +55,20 @@ class Presence:
         if last < first:
             return 0
         return self.upto(last) - self.upto(first - 1)
+
+    def exceeds(self, limit: int, period: int) -> bool:
+        """Whether some window of `period` days holds more than `limit` days present.
+
+        Within a run every day is present, so a window's count never falls from one
+        day to the next; the largest counts are found at the ends of runs.
+        """
+        if not self._starts or self._before[-1] + self._ends[-1] - self._starts[-1] < limit:
+            return False
+        upto = self.upto
+        for first, last, before in zip(self._starts, self._ends, self._before, strict=True):
+            if before + last - first + 1 - upto(last - period) > limit:
+                return True
+        return False
 
     def contains(self, day: int) -> bool:
         """Whether `day` is a day of presence."""

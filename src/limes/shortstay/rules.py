@@ -70,14 +70,22 @@ def calculate(
     Raises:
         InvalidStayHistory: every problem with the input, each tied to its field.
     """
-    validate(stays, on, visa)
-    ordered = sorted(stays, key=_chronological)
-    counted = tuple(_count(stay) for stay in ordered)
-    presence = Presence(
-        (first.toordinal(), entry.stay.exit.toordinal())
-        for entry in counted
-        if (first := _counted_from(entry.stay)) is not None
-    )
+    ordered = _validated(stays, on, visa)
+    counted: list[CountedStay] = []
+    runs: list[tuple[int, int]] = []
+    for stay in ordered:
+        first = _counted_from(stay)
+        if first is None:
+            counted.append(CountedStay(stay, 0, _note(stay, first)))
+            continue
+        runs.append((first.toordinal(), stay.exit.toordinal()))
+        counted.append(
+            CountedStay(stay, (stay.exit - first).days + 1, _note(stay, first))
+            if stay.country is not None
+            else CountedStay(stay, runs[-1][1] - runs[-1][0] + 1)
+        )
+    # Stays do not overlap, so the runs are already in order.
+    presence = Presence(runs, ordered=True)
     c = on.toordinal()
     overstays = _overstays(counted, presence)
     answer = _answer(presence, c, mode, visa)
@@ -96,7 +104,7 @@ def calculate(
         overstays=overstays,
         answer=None if overstays else answer,
         answer_ignoring_overstay=answer if overstays else None,
-        stays=counted,
+        stays=tuple(counted),
         rolling_out=rolling_out,
         visa=visa,
     )
@@ -104,6 +112,11 @@ def calculate(
 
 def validate(stays: Sequence[Stay], on: date, visa: ShortStayVisa | None) -> None:
     """Reject input the official calculator refuses, naming every field at fault."""
+    _validated(stays, on, visa)
+
+
+def _validated(stays: Sequence[Stay], on: date, visa: ShortStayVisa | None) -> list[Stay]:
+    """The stays in chronological order, once every check has passed."""
     errors: list[FieldError] = []
     if on < EARLIEST_DATE:
         errors.append(FieldError("on", _too_early(on)))
@@ -125,7 +138,8 @@ def validate(stays: Sequence[Stay], on: date, visa: ShortStayVisa | None) -> Non
                     "enter only stays that have ended by then",
                 )
             )
-    errors.extend(_overlaps(stays))
+    ordered, overlaps = _chronological_order(stays)
+    errors.extend(overlaps)
     if visa is not None:
         errors.extend(_visa_errors(visa))
     if errors:
@@ -134,6 +148,7 @@ def validate(stays: Sequence[Stay], on: date, visa: ShortStayVisa | None) -> Non
             + ("fix the field below." if len(errors) == 1 else "fix the fields below."),
             errors,
         )
+    return ordered
 
 
 def _too_early(day: date) -> str:
@@ -143,16 +158,16 @@ def _too_early(day: date) -> str:
     )
 
 
-def _chronological(stay: Stay) -> tuple[date, date]:
-    return (stay.entry, stay.exit)
+def _chronological(indexed: tuple[int, Stay]) -> tuple[date, date]:
+    return (indexed[1].entry, indexed[1].exit)
 
 
-def _overlaps(stays: Sequence[Stay]) -> list[FieldError]:
+def _chronological_order(stays: Sequence[Stay]) -> tuple[list[Stay], list[FieldError]]:
+    """Sort the stays (the calculator accepts any order) and find those that overlap."""
     errors: list[FieldError] = []
-    order = sorted(range(len(stays)), key=lambda i: _chronological(stays[i]))
+    order = sorted(enumerate(stays), key=_chronological)
     latest_exit: date | None = None
-    for i in order:
-        stay = stays[i]
+    for i, stay in order:
         if stay.exit < stay.entry:
             continue
         # An entry on the day of the previous exit is allowed: that day counts once.
@@ -166,7 +181,7 @@ def _overlaps(stays: Sequence[Stay]) -> list[FieldError]:
             )
         if latest_exit is None or stay.exit > latest_exit:
             latest_exit = stay.exit
-    return errors
+    return [stay for _, stay in order], errors
 
 
 def _visa_errors(visa: ShortStayVisa) -> list[FieldError]:
@@ -230,6 +245,8 @@ def _note(stay: Stay, first: date | None) -> str | None:
 
 def _overstays(counted: Sequence[CountedStay], presence: Presence) -> tuple[Overstay, ...]:
     """Every stay on which the window held more than 90 days (SBC Art 6(1))."""
+    if not presence.exceeds(MAX_STAY_DAYS, REFERENCE_PERIOD_DAYS):
+        return ()
     found: list[Overstay] = []
     for entry in counted:
         stay = entry.stay

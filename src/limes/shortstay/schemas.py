@@ -27,14 +27,15 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date(value: object) -> object:
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            if _ISO_DATE.fullmatch(value):
+                raise ValueError(f"{value} is not a calendar date") from None
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError(f"give a date as YYYY-MM-DD, e.g. 2014-08-15 (got {value!r})")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} is not a calendar date") from None
+    raise ValueError(f"give a date as YYYY-MM-DD, e.g. 2014-08-15 (got {value!r})")
 
 
 def _stay_pair(value: object) -> object:

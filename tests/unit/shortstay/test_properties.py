@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from limes.shortstay import Calculation, Mode, Stay, calculate
+from limes.shortstay.rules import EARLIEST_DATE
 from tests.unit.shortstay.reference import reference
 
 DAY = timedelta(days=1)
@@ -17,7 +18,7 @@ DAY = timedelta(days=1)
 def histories(draw: st.DrawFn) -> tuple[list[tuple[date, date]], date]:
     """Non-overlapping stays ending on or before a control date, back to 2013-04-22."""
     on = draw(st.dates(min_value=date(2015, 1, 1), max_value=date(2032, 12, 31)))
-    cursor = on - draw(st.integers(min_value=0, max_value=700)) * DAY
+    cursor = max(EARLIEST_DATE, on - draw(st.integers(min_value=0, max_value=700)) * DAY)
     stays: list[tuple[date, date]] = []
     for _ in range(draw(st.integers(min_value=0, max_value=8))):
         entry = cursor
