@@ -171,3 +171,13 @@ def test_page_and_its_assets_come_only_from_the_server(page: Page, base_url: str
     assert not failed, failed
     expect(page.locator("meta[name='description']")).to_have_count(1)
     expect(page.locator("noscript")).to_have_count(1)
+
+
+def test_api_documentation_works_offline(page: Page, base_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{base_url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("limes")
+    expect(page.get_by_text("/api/v1/shortstay/calculations").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert all(url.startswith(f"{base_url}/") for url in requested), requested

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import limes
@@ -19,10 +21,14 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def create_app(settings: Settings, clock: Clock) -> FastAPI:
     """Build the application from settings and injected dependencies."""
+    # The stock documentation pages load their scripts from a CDN; ours are vendored
+    # so that they work offline.
     app = FastAPI(
         title="limes",
         version=limes.__version__,
         summary="An open implementation of the EU's interoperable border information systems.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.clock = clock
@@ -30,4 +36,15 @@ def create_app(settings: Settings, clock: Clock) -> FastAPI:
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_documentation() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="limes API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
     return app
