@@ -1,0 +1,49 @@
+"""Biometric modalities and templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Modality(StrEnum):
+    """Biometric modalities. EES fingerprint data are four fingers of the right hand,
+    or of the left where that is impossible (EES Reg. (EU) 2017/2226 Art 17(1)(c))."""
+
+    FACE = "face"
+    RIGHT_INDEX = "right_index"
+    RIGHT_MIDDLE = "right_middle"
+    RIGHT_RING = "right_ring"
+    RIGHT_LITTLE = "right_little"
+    LEFT_INDEX = "left_index"
+    LEFT_MIDDLE = "left_middle"
+    LEFT_RING = "left_ring"
+    LEFT_LITTLE = "left_little"
+
+    @property
+    def is_finger(self) -> bool:
+        """Whether this is a fingerprint."""
+        return self is not Modality.FACE
+
+
+RIGHT_HAND = (
+    Modality.RIGHT_INDEX,
+    Modality.RIGHT_MIDDLE,
+    Modality.RIGHT_RING,
+    Modality.RIGHT_LITTLE,
+)
+LEFT_HAND = (Modality.LEFT_INDEX, Modality.LEFT_MIDDLE, Modality.LEFT_RING, Modality.LEFT_LITTLE)
+
+
+@dataclass(frozen=True, slots=True)
+class BiometricTemplate:
+    """A fixed-length template with its quality score (0-100).
+
+    `vector` holds the template as little-endian float32 bytes; `synthetic` marks the
+    templates of the synthetic capture used for demos and tests.
+    """
+
+    modality: Modality
+    vector: bytes
+    quality: int
+    synthetic: bool = False

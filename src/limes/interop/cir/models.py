@@ -1,0 +1,63 @@
+"""Values held in the common identity repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.core.identity import Name, PartialDate
+
+__all__ = [
+    "BiometricTemplate",
+    "IdentityData",
+    "IdentityFile",
+    "Modality",
+    "SourceSystem",
+    "TravelDocument",
+]
+
+
+class SourceSystem(StrEnum):
+    """The systems whose identity data the CIR holds (Reg. (EU) 2019/817 Art 18(1))."""
+
+    EES = "ees"
+    VIS = "vis"
+    ETIAS = "etias"
+    EURODAC = "eurodac"
+    ECRIS_TCN = "ecris_tcn"  # reserved: Reg. (EU) 2019/818 Art 18
+
+
+@dataclass(frozen=True, slots=True)
+class TravelDocument:
+    """A travel document as the MRZ gives it."""
+
+    document_type: str
+    number: str
+    issuing_state: str
+    expiry: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityData:
+    """Identity data: names in their original script with MRZ and normalised forms."""
+
+    surname: Name
+    given_names: Name | None
+    date_of_birth: PartialDate | None
+    sex: str | None
+    nationalities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityFile:
+    """One person's file for one source system (Reg. (EU) 2019/817 Art 17, 18)."""
+
+    cir_id: str
+    system: SourceSystem
+    source_reference: str
+    identity: IdentityData
+    documents: tuple[TravelDocument, ...]
+    created_at: datetime
+    updated_at: datetime

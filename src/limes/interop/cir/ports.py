@@ -1,0 +1,58 @@
+"""What the CIR needs from storage, and what source systems see of the CIR."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from limes.interop.cir.models import (
+    BiometricTemplate,
+    IdentityData,
+    IdentityFile,
+    Modality,
+    SourceSystem,
+    TravelDocument,
+)
+
+
+class IdentityRepository(Protocol):
+    """Identity files and their templates, within the caller's unit of work."""
+
+    def add(self, identity_file: IdentityFile, templates: Sequence[BiometricTemplate]) -> None:
+        """Store a new file with its templates."""
+        ...
+
+    def get(self, cir_id: str) -> IdentityFile | None:
+        """The file with this id, or None."""
+        ...
+
+    def find_by_document(
+        self, system: SourceSystem, number: str, issuing_state: str
+    ) -> IdentityFile | None:
+        """The system's file holding this travel document, or None."""
+        ...
+
+    def update(
+        self,
+        cir_id: str,
+        identity: IdentityData,
+        documents: Sequence[TravelDocument],
+        at: datetime,
+    ) -> None:
+        """Replace the identity data and documents of a file."""
+        ...
+
+    def templates(
+        self, cir_id: str, modalities: Sequence[Modality] | None = None
+    ) -> list[BiometricTemplate]:
+        """The file's templates, all or of the given modalities."""
+        ...
+
+    def put_templates(self, cir_id: str, templates: Sequence[BiometricTemplate]) -> None:
+        """Add templates, replacing any of the same modality."""
+        ...
+
+    def erase(self, cir_id: str) -> bool:
+        """Erase the file, its documents and its templates; False if it did not exist."""
+        ...
