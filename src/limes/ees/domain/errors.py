@@ -1,0 +1,75 @@
+"""Errors of the EES: what a border guard must fix before a crossing can be recorded."""
+
+from __future__ import annotations
+
+from limes.core.errors import Conflict, InvalidRequest, NotFound
+
+
+class SecondEntryWithoutExit(Conflict):
+    """The traveller's last entry has no exit yet."""
+
+    code = "ees-open-entry"
+    title = "An entry without an exit is on record"
+
+
+class ExitWithoutEntry(Conflict):
+    """There is no open entry to close."""
+
+    code = "ees-no-open-entry"
+    title = "No entry on record to exit from"
+
+
+class NoStayPossible(Conflict):
+    """The calculator allows no stay: the guard should record a refusal (reason F)."""
+
+    code = "ees-no-stay-possible"
+    title = "No stay may be authorised"
+
+
+class MissingBiometrics(InvalidRequest):
+    """The crossing point requires biometrics that were not captured."""
+
+    code = "ees-missing-biometrics"
+    title = "Biometric data missing"
+
+
+class MissingVisa(InvalidRequest):
+    """A visa holder's entry needs the visa's details."""
+
+    code = "ees-missing-visa"
+    title = "Visa details missing"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The Idempotency-Key was used before for a different request."""
+
+    code = "idempotency-key-reused"
+    title = "Idempotency-Key reused"
+
+
+class FileNotFound(NotFound):
+    """No individual file matches."""
+
+    code = "ees-file-not-found"
+    title = "Individual file not found"
+
+
+class RecordNotFound(NotFound):
+    """No record matches."""
+
+    code = "ees-record-not-found"
+    title = "Record not found"
+
+
+class CrossingPointNotFound(NotFound):
+    """No crossing point has this code."""
+
+    code = "ees-crossing-point-not-found"
+    title = "Crossing point not found"
+
+
+class EesInactive(Conflict):
+    """The EES is not active, or fully suspended, at this crossing point."""
+
+    code = "ees-inactive"
+    title = "The EES is not in operation at this crossing point"

@@ -1,0 +1,170 @@
+"""Values of the EES: individual files, entry/exit and refusal records, crossing points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from limes.shortstay import EntriesAllowed
+
+
+class TravellerKind(StrEnum):
+    """Whether the traveller needs a short-stay visa (EES Art 16) or not (Art 17)."""
+
+    VISA_HOLDER = "visa_holder"
+    VISA_EXEMPT = "visa_exempt"
+
+
+class Direction(StrEnum):
+    """Entry into or exit from the territory of the Member States."""
+
+    ENTRY = "entry"
+    EXIT = "exit"
+
+
+class BorderType(StrEnum):
+    """The kind of external border a crossing point is on."""
+
+    AIR = "air"
+    LAND = "land"
+    SEA = "sea"
+
+
+class FingerprintStatus(StrEnum):
+    """Why an individual file does or does not hold fingerprints (EES Art 17(3)-(4))."""
+
+    CAPTURED = "captured"
+    NOT_REQUIRED = "not_required"  # visa holders (VIS holds them) and children under 12
+    NOT_APPLICABLE = "not_applicable"  # physically impossible, Art 17(3)
+    TEMPORARILY_IMPOSSIBLE = "temporarily_impossible"  # Art 17(4): retake at exit or next entry
+    NOT_CAPTURED = "not_captured"  # progressive start or fall-back: to be completed later
+
+
+class Completeness(StrEnum):
+    """Whether a file holds the biometrics the law requires for it."""
+
+    COMPLETE = "complete"
+    PENDING_BIOMETRICS = "pending_biometrics"
+
+
+class RecordSource(StrEnum):
+    """How a record reached the EES."""
+
+    EES = "ees"
+    FALLBACK = "fallback"  # stored locally while the central system was down, Art 21
+    STAMP = "stamp"  # rebuilt from a passport stamp, Art 22; Reg. (EU) 2025/1534 Art 5
+
+
+class RefusalReason(StrEnum):
+    """Reasons for refusal of entry: Schengen Borders Code Annex V Part B."""
+
+    A = "A"  # no valid travel document
+    B = "B"  # false, counterfeit or forged travel document
+    C = "C"  # no valid visa or residence permit
+    D = "D"  # false, counterfeit or forged visa or residence permit
+    E = "E"  # no appropriate documentation justifying the purpose and conditions of stay
+    F = "F"  # already stayed 90 days in the current 180-day period
+    G = "G"  # no sufficient means of subsistence
+    H = "H"  # alert for refusal of entry in the SIS or a national register
+    I = "I"  # noqa: E741 - the letter of Annex V Part B; threat to public policy or security
+    J = "J"  # no valid travel authorisation (added by Reg. (EU) 2018/1240)
+
+
+REFUSAL_REASON_TEXT: dict[RefusalReason, str] = {
+    RefusalReason.A: "has no valid travel document(s)",
+    RefusalReason.B: "has a false, counterfeit or forged travel document",
+    RefusalReason.C: "has no valid visa or residence permit",
+    RefusalReason.D: "has a false, counterfeit or forged visa or residence permit",
+    RefusalReason.E: "has no appropriate documentation justifying the purpose and conditions of stay",
+    RefusalReason.F: "has already stayed for 90 days during the current 180-day period",
+    RefusalReason.G: "does not have sufficient means of subsistence",
+    RefusalReason.H: "is a person for whom an alert has been issued for the purposes of refusing entry",
+    RefusalReason.I: "is considered to be a threat to public policy, internal security, public health or international relations",
+    RefusalReason.J: "has no valid travel authorisation",
+}
+
+
+class SuspensionScope(StrEnum):
+    """How far the EES is suspended at a crossing point (Reg. (EU) 2025/1534 Art 5, 6)."""
+
+    NONE = "none"
+    PARTIAL = "partial"  # the EES runs, biometrics are not captured
+    FULL = "full"  # no EES registration; stamping only
+
+
+@dataclass(frozen=True, slots=True)
+class VisaDetails:
+    """A short-stay visa as recorded at entry (EES Art 16(2)(c)-(f))."""
+
+    sticker_number: str
+    valid_from: date
+    valid_until: date
+    duration_days: int
+    entries: EntriesAllowed
+    limited_territorial_validity: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CrossingPoint:
+    """A border crossing point and how the EES runs there."""
+
+    code: str
+    name: str
+    country: str
+    border_type: BorderType
+    ees_active: bool = True
+    biometrics_required: bool = True
+    suspension: SuspensionScope = SuspensionScope.NONE
+    suspension_reason: str | None = None
+    changed_at: datetime | None = None
+    changed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndividualFile:
+    """The EES individual file (Art 16(1), 17(1)); identity data live in the CIR."""
+
+    file_id: str
+    cir_id: str
+    kind: TravellerKind
+    fingerprint_status: FingerprintStatus
+    completeness: Completeness
+    created_at: datetime
+    updated_at: datetime
+    last_exit_or_refusal: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryExitRecord:
+    """An entry with, once the traveller leaves, its exit (Art 16(2)-(3), 17(2))."""
+
+    record_id: str
+    file_id: str
+    entry_at: datetime
+    entry_crossing_point: str
+    authorised_stay_until: date
+    source: RecordSource = RecordSource.EES
+    visa: VisaDetails | None = None
+    exit_at: datetime | None = None
+    exit_crossing_point: str | None = None
+    overstay_from: date | None = None
+    rebuttal: str | None = None
+    rebutted_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the traveller has not left yet."""
+        return self.exit_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalRecord:
+    """A refusal of entry (Art 18) with its Annex V Part B reasons."""
+
+    record_id: str
+    file_id: str
+    refused_at: datetime
+    crossing_point: str
+    reasons: tuple[RefusalReason, ...]
+    source: RecordSource = RecordSource.EES

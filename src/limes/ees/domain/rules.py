@@ -1,0 +1,223 @@
+"""Legal rules of the EES as pure functions, each citing its article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from limes.core.identity import PartialDate
+from limes.ees.domain.models import (
+    EntryExitRecord,
+    IndividualFile,
+    RefusalReason,
+    RefusalRecord,
+    TravellerKind,
+)
+from limes.shortstay import Stay
+
+# EES Art 17(3): children under 12 are exempt from giving fingerprints.
+FINGERPRINT_MIN_AGE = 12
+# EES Art 17(1)(c) with Art 3(1)(17): fingerprint data are four fingers.
+FINGERS_REQUIRED = 4
+# EES Art 18(2): refusals for reasons B, D or H keep the biometric data.
+REFUSAL_REASONS_KEEPING_BIOMETRICS = frozenset({RefusalReason.B, RefusalReason.D, RefusalReason.H})
+
+# EES Art 34(1): records are kept three years after the exit or refusal record.
+RECORD_RETENTION_YEARS = 3
+# EES Art 34(2): the file is kept three years and one day after the last exit or
+# refusal record when no entry follows.
+FILE_RETENTION_EXTRA_DAYS = 1
+# EES Art 34(3): where no exit follows the end of the authorised stay, five years.
+OVERSTAYER_RETENTION_YEARS = 5
+# EES Art 34(4): Member States are told three months before overstayer data go.
+OVERSTAYER_NOTICE_MONTHS = 3
+
+# Reg. (EU) 2025/1534: the progressive start ran from 12 October 2025 for 180 days;
+# registration without biometrics was allowed for its first 60 days.
+PROGRESSIVE_START_FIRST_DAY = date(2025, 10, 12)
+PROGRESSIVE_START_LAST_DAY = date(2026, 4, 9)
+BIOMETRICS_OPTIONAL_UNTIL = date(2025, 12, 10)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), capped at the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def minimum_age(date_of_birth: PartialDate | None, on: date) -> int | None:
+    """The lowest age the traveller can have on `on`, or None when the birth date is unknown."""
+    if date_of_birth is None:
+        return None
+    born = date_of_birth.latest()
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return max(age, 0)
+
+
+def fingerprints_required(kind: TravellerKind, date_of_birth: PartialDate | None, on: date) -> bool:
+    """EES Art 17(1)(c), 17(3): visa-exempt travellers aged 12 or more give four fingerprints.
+
+    Visa holders' fingerprints are in the VIS (Art 16). When the birth date is unknown
+    the traveller is taken to be 12 or more.
+    """
+    if kind is TravellerKind.VISA_HOLDER:
+        return False
+    age = minimum_age(date_of_birth, on)
+    return age is None or age >= FINGERPRINT_MIN_AGE
+
+
+def refusal_keeps_biometrics(reasons: Iterable[RefusalReason]) -> bool:
+    """EES Art 18(2): biometric data are recorded for refusals for reasons B, D or H."""
+    return any(reason in REFUSAL_REASONS_KEEPING_BIOMETRICS for reason in reasons)
+
+
+def stays_of(records: Iterable[EntryExitRecord], today: date) -> list[Stay]:
+    """The stays the calculator counts: each entry to its exit, an open entry to today."""
+    return [
+        Stay(r.entry_at.date(), r.exit_at.date() if r.exit_at is not None else today)
+        for r in records
+        if r.exit_at is not None or r.entry_at.date() <= today
+    ]
+
+
+def overstay_from(record: EntryExitRecord, today: date) -> date | None:
+    """EES Art 12(1): an open entry is an overstay from the day after the authorised stay."""
+    if record.exit_at is not None or record.authorised_stay_until >= today:
+        return None
+    return record.authorised_stay_until + timedelta(days=1)
+
+
+class RetentionAction(StrEnum):
+    """What retention asks for."""
+
+    ERASE_RECORD = "erase_record"
+    ERASE_FILE = "erase_file"
+    NOTIFY_OVERSTAYER_ERASURE = "notify_overstayer_erasure"
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionStep:
+    """One thing to do, with when it fell due and the article that asks for it."""
+
+    action: RetentionAction
+    reference: str
+    due: date
+    article: str
+
+
+def record_erasure_date(record: EntryExitRecord) -> date:
+    """When an entry/exit record goes: three years after its exit (EES Art 34(1)), or,
+    for an open record, five years after the end of the authorised stay (Art 34(3))."""
+    if record.exit_at is not None:
+        return add_years(record.exit_at.date(), RECORD_RETENTION_YEARS)
+    return add_years(record.authorised_stay_until, OVERSTAYER_RETENTION_YEARS)
+
+
+def file_erasure_date(last_exit_or_refusal: date | None) -> date | None:
+    """EES Art 34(2): three years and one day after the last exit or refusal record."""
+    if last_exit_or_refusal is None:
+        return None
+    return add_years(last_exit_or_refusal, RECORD_RETENTION_YEARS) + timedelta(
+        days=FILE_RETENTION_EXTRA_DAYS
+    )
+
+
+def retention_plan(
+    file: IndividualFile,
+    entries: Sequence[EntryExitRecord],
+    refusals: Sequence[RefusalRecord],
+    today: date,
+) -> list[RetentionStep]:
+    """What EES Art 34 asks for one file on `today`: records and file to erase, notices."""
+    steps: list[RetentionStep] = []
+    kept = 0
+    for record in entries:
+        if record.is_open and record.authorised_stay_until >= today:
+            kept += 1  # still within the authorised stay
+            continue
+        erase_on = record_erasure_date(record)
+        if record.is_open:
+            notice_on = add_months(erase_on, -OVERSTAYER_NOTICE_MONTHS)
+            if notice_on <= today < erase_on:
+                steps.append(
+                    RetentionStep(
+                        RetentionAction.NOTIFY_OVERSTAYER_ERASURE,
+                        record.record_id,
+                        erase_on,
+                        "EES Art 34(4)",
+                    )
+                )
+        if erase_on <= today:
+            article = "EES Art 34(3)" if record.is_open else "EES Art 34(1)"
+            steps.append(
+                RetentionStep(RetentionAction.ERASE_RECORD, record.record_id, erase_on, article)
+            )
+        else:
+            kept += 1
+    for refusal in refusals:
+        erase_on = add_years(refusal.refused_at.date(), RECORD_RETENTION_YEARS)
+        if erase_on <= today:
+            steps.append(
+                RetentionStep(
+                    RetentionAction.ERASE_RECORD, refusal.record_id, erase_on, "EES Art 34(1)"
+                )
+            )
+        else:
+            kept += 1
+    file_erase_on = file_erasure_date(file.last_exit_or_refusal)
+    if kept == 0 and (file_erase_on is None or file_erase_on <= today):
+        steps.append(
+            RetentionStep(
+                RetentionAction.ERASE_FILE, file.file_id, file_erase_on or today, "EES Art 34(2)"
+            )
+        )
+    return steps
+
+
+class StampPrecedence(StrEnum):
+    """Which source a border guard follows when a stamp and the EES disagree."""
+
+    STAMP = "stamp"
+    EES = "ees"
+
+
+def stamp_or_ees(
+    ees_date: date | None, stamp_date: date | None, ees_file_has_biometrics: bool
+) -> StampPrecedence:
+    """Reg. (EU) 2025/1534 Art 5: which date counts during the progressive start.
+
+    The stamp prevails where the EES holds no data; the EES prevails where the stamp
+    is missing, or on a discrepancy with an EES file that holds biometric data.
+    Otherwise, on a discrepancy, the stamp prevails (EES Art 22(3)).
+    """
+    if ees_date is None:
+        return StampPrecedence.STAMP
+    if stamp_date is None or ees_date == stamp_date or ees_file_has_biometrics:
+        return StampPrecedence.EES
+    return StampPrecedence.STAMP
+
+
+def in_progressive_start(on: date) -> bool:
+    """Whether `on` falls in the 180-day progressive start of Reg. (EU) 2025/1534."""
+    return PROGRESSIVE_START_FIRST_DAY <= on <= PROGRESSIVE_START_LAST_DAY
+
+
+def instant_date(at: datetime) -> date:
+    """The UTC calendar day of an instant."""
+    return at.date()

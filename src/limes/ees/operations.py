@@ -1,0 +1,225 @@
+"""Overstays, retention and crossing points: the EES's scheduled and administrative work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from limes.core.clock import Clock
+from limes.core.errors import FieldError, InvalidRequest
+from limes.ees.domain.errors import CrossingPointNotFound, RecordNotFound
+from limes.ees.domain.models import (
+    BorderType,
+    CrossingPoint,
+    EntryExitRecord,
+    IndividualFile,
+    SuspensionScope,
+)
+from limes.ees.domain.rules import RetentionAction, RetentionStep, overstay_from, retention_plan
+from limes.ees.ports import AccessLogEntry, EesStore
+from limes.ees.service import Actor
+from limes.interop.cir.models import IdentityFile
+
+
+@dataclass(frozen=True, slots=True)
+class Overstayer:
+    """An entry of the overstayer list (EES Art 12(3)): the record, the file, the identity."""
+
+    record: EntryExitRecord
+    individual_file: IndividualFile
+    identity: IdentityFile | None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionReport:
+    """What a retention run did."""
+
+    ran_on: date
+    steps: tuple[RetentionStep, ...]
+
+    def count(self, action: RetentionAction) -> int:
+        """How many steps of one kind were taken."""
+        return sum(1 for step in self.steps if step.action is action)
+
+
+class EesOperations:
+    """Overstay detection, the overstayer list, rebuttals, retention and crossing points."""
+
+    def __init__(self, store: EesStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def flag_overstays(self) -> list[str]:
+        """EES Art 12(1): flag every open entry whose authorised stay has ended."""
+        today = self._clock.today()
+        flagged: list[str] = []
+        with self._store.unit_of_work(write=True) as uow:
+            for record in uow.ees.open_entries_ended_before(today):
+                since = overstay_from(record, today)
+                if since is not None:
+                    uow.ees.update_entry(replace(record, overstay_from=since))
+                    flagged.append(record.record_id)
+        return flagged
+
+    def overstayers(self, actor: Actor) -> list[Overstayer]:
+        """EES Art 12(3): the list of overstayers, with their identity data."""
+        now = self._clock.now()
+        listed: list[Overstayer] = []
+        with self._store.unit_of_work(write=True) as uow:
+            for record in uow.ees.overstays():
+                individual_file = uow.ees.get_file(record.file_id)
+                if individual_file is None:
+                    continue
+                identity = uow.identities.get(individual_file.cir_id)
+                listed.append(Overstayer(record, individual_file, identity))
+            uow.ees.log_access(
+                AccessLogEntry(
+                    at=now,
+                    user_id=actor.user_id,
+                    role=actor.role,
+                    authority=actor.authority,
+                    purpose=actor.purpose,
+                    operation="list_overstayers",
+                    crossing_point=None,
+                    query={},
+                    result_references=tuple(o.record.record_id for o in listed),
+                )
+            )
+        return listed
+
+    def rebut_overstay(self, actor: Actor, record_id: str, evidence: str) -> EntryExitRecord:
+        """EES Art 20: record evidence that rebuts the presumption of overstay."""
+        if not evidence.strip():
+            raise InvalidRequest(
+                "Describe the evidence that rebuts the overstay.",
+                [FieldError("evidence", "must not be blank")],
+            )
+        now = self._clock.now()
+        with self._store.unit_of_work(write=True) as uow:
+            record = uow.ees.get_entry(record_id)
+            if record is None:
+                raise RecordNotFound(f"No entry/exit record has the id {record_id!r}.")
+            if record.overstay_from is None:
+                raise InvalidRequest(
+                    "This record is not flagged as an overstay; there is nothing to rebut.",
+                    [FieldError("record_id", "not an overstay")],
+                )
+            rebutted = replace(record, rebuttal=evidence.strip(), rebutted_at=now)
+            uow.ees.update_entry(rebutted)
+            uow.ees.log_access(
+                AccessLogEntry(
+                    at=now,
+                    user_id=actor.user_id,
+                    role=actor.role,
+                    authority=actor.authority,
+                    purpose=actor.purpose,
+                    operation="rebut_overstay",
+                    crossing_point=None,
+                    query={"record_id": record_id},
+                    result_references=(record.file_id, record_id),
+                )
+            )
+        return rebutted
+
+    def run_retention(self) -> RetentionReport:
+        """EES Art 34-35: erase what has reached its retention date, from the EES and the CIR."""
+        today = self._clock.today()
+        taken: list[RetentionStep] = []
+        with self._store.unit_of_work(write=True) as uow:
+            for file_id in uow.ees.file_ids():
+                individual_file = uow.ees.get_file(file_id)
+                if individual_file is None:
+                    continue
+                steps = retention_plan(
+                    individual_file, uow.ees.entries(file_id), uow.ees.refusals(file_id), today
+                )
+                for step in steps:
+                    if step.action is RetentionAction.ERASE_RECORD:
+                        uow.ees.erase_entry(step.reference)
+                        uow.ees.erase_refusal(step.reference)
+                    elif step.action is RetentionAction.ERASE_FILE:
+                        uow.ees.erase_file(file_id)
+                        uow.identities.erase(individual_file.cir_id)
+                taken.extend(steps)
+        return RetentionReport(today, tuple(taken))
+
+    def crossing_points(self) -> list[CrossingPoint]:
+        """Every crossing point with its EES state."""
+        with self._store.unit_of_work(write=False) as uow:
+            return uow.ees.crossing_points()
+
+    def put_crossing_point(
+        self,
+        actor: Actor,
+        code: str,
+        *,
+        name: str | None = None,
+        country: str | None = None,
+        border_type: BorderType | None = None,
+        ees_active: bool | None = None,
+        biometrics_required: bool | None = None,
+        suspension: SuspensionScope | None = None,
+        suspension_reason: str | None = None,
+    ) -> CrossingPoint:
+        """Create a crossing point or change its state (Reg. (EU) 2025/1534 Art 4-6), audited."""
+        now = self._clock.now()
+        with self._store.unit_of_work(write=True) as uow:
+            current = uow.ees.crossing_point(code)
+            if current is None:
+                if name is None or country is None or border_type is None:
+                    raise CrossingPointNotFound(
+                        f"No crossing point has the code {code!r}; give name, country and "
+                        "border type to create it.",
+                        [FieldError("code", "unknown crossing point")],
+                    )
+                current = CrossingPoint(code, name, country, border_type)
+            scope = suspension if suspension is not None else current.suspension
+            if scope is not SuspensionScope.NONE and not (
+                suspension_reason or current.suspension_reason
+            ):
+                raise InvalidRequest(
+                    "A suspension needs its reason (exceptional circumstances, Reg. (EU) 2025/1534).",
+                    [FieldError("suspension_reason", "give the reason for the suspension")],
+                )
+            updated = CrossingPoint(
+                code=code,
+                name=name or current.name,
+                country=country or current.country,
+                border_type=border_type or current.border_type,
+                ees_active=current.ees_active if ees_active is None else ees_active,
+                biometrics_required=(
+                    current.biometrics_required
+                    if biometrics_required is None
+                    else biometrics_required
+                ),
+                suspension=scope,
+                suspension_reason=None
+                if scope is SuspensionScope.NONE
+                else (suspension_reason or current.suspension_reason),
+                changed_at=now,
+                changed_by=actor.user_id,
+            )
+            uow.ees.put_crossing_point(updated)
+            uow.ees.log_access(
+                AccessLogEntry(
+                    at=now,
+                    user_id=actor.user_id,
+                    role=actor.role,
+                    authority=actor.authority,
+                    purpose=actor.purpose,
+                    operation="set_crossing_point",
+                    crossing_point=code,
+                    query={
+                        "ees_active": str(updated.ees_active),
+                        "biometrics_required": str(updated.biometrics_required),
+                        "suspension": updated.suspension.value,
+                    },
+                    result_references=(code,),
+                )
+            )
+        return updated
+
+
+def instant(at: datetime) -> str:
+    """An instant as ISO 8601."""
+    return at.isoformat()

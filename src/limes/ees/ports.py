@@ -1,0 +1,181 @@
+"""What the EES service needs: storage, the CIR, biometric verification."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from limes.biometrics.templates import BiometricTemplate
+from limes.ees.domain.models import (
+    CrossingPoint,
+    EntryExitRecord,
+    IndividualFile,
+    RefusalRecord,
+)
+from limes.interop.cir.ports import IdentityRepository
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLogEntry:
+    """One read or write of personal data (EES Art 46): who, why, with what, on what."""
+
+    at: datetime
+    user_id: str
+    role: str
+    authority: str
+    purpose: str
+    operation: str
+    crossing_point: str | None
+    query: dict[str, str]
+    result_references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentOutcome:
+    """What an Idempotency-Key recorded: the request's digest and the record it made."""
+
+    key: str
+    user_id: str
+    operation: str
+    request_digest: str
+    record_id: str
+    created_at: datetime
+
+
+class EesRepository(Protocol):
+    """EES files, records, crossing points and logs, within a unit of work."""
+
+    def add_file(self, individual_file: IndividualFile) -> None:
+        """Store a new individual file."""
+        ...
+
+    def update_file(self, individual_file: IndividualFile) -> None:
+        """Replace a stored individual file."""
+        ...
+
+    def get_file(self, file_id: str) -> IndividualFile | None:
+        """The file with this id, or None."""
+        ...
+
+    def file_of_identity(self, cir_id: str) -> IndividualFile | None:
+        """The EES file that refers to this CIR file, or None."""
+        ...
+
+    def add_entry(self, record: EntryExitRecord) -> None:
+        """Store a new entry/exit record."""
+        ...
+
+    def update_entry(self, record: EntryExitRecord) -> None:
+        """Replace a stored entry/exit record."""
+        ...
+
+    def get_entry(self, record_id: str) -> EntryExitRecord | None:
+        """The entry/exit record with this id, or None."""
+        ...
+
+    def entries(self, file_id: str) -> list[EntryExitRecord]:
+        """The file's entry/exit records, oldest first."""
+        ...
+
+    def add_refusal(self, record: RefusalRecord) -> None:
+        """Store a refusal record."""
+        ...
+
+    def get_refusal(self, record_id: str) -> RefusalRecord | None:
+        """The refusal record with this id, or None."""
+        ...
+
+    def refusals(self, file_id: str) -> list[RefusalRecord]:
+        """The file's refusal records, oldest first."""
+        ...
+
+    def open_entries_ended_before(self, day: date) -> list[EntryExitRecord]:
+        """Open records whose authorised stay ended before `day` and are not flagged yet."""
+        ...
+
+    def overstays(self) -> list[EntryExitRecord]:
+        """Every record flagged as an overstay and not rebutted."""
+        ...
+
+    def file_ids(self) -> list[str]:
+        """Every file id, for retention."""
+        ...
+
+    def erase_entry(self, record_id: str) -> None:
+        """Erase an entry/exit record."""
+        ...
+
+    def erase_refusal(self, record_id: str) -> None:
+        """Erase a refusal record."""
+        ...
+
+    def erase_file(self, file_id: str) -> None:
+        """Erase a file and whatever records it still has."""
+        ...
+
+    def crossing_point(self, code: str) -> CrossingPoint | None:
+        """The crossing point with this code, or None."""
+        ...
+
+    def put_crossing_point(self, crossing_point: CrossingPoint) -> None:
+        """Create or replace a crossing point."""
+        ...
+
+    def crossing_points(self) -> list[CrossingPoint]:
+        """Every crossing point."""
+        ...
+
+    def log_access(self, entry: AccessLogEntry) -> None:
+        """Append to the access log (EES Art 46)."""
+        ...
+
+    def idempotent_outcome(self, key: str, user_id: str) -> IdempotentOutcome | None:
+        """What a user's Idempotency-Key recorded before, or None."""
+        ...
+
+    def remember_outcome(self, outcome: IdempotentOutcome) -> None:
+        """Remember what an Idempotency-Key recorded."""
+        ...
+
+
+class EesUnitOfWork(Protocol):
+    """One transaction over the EES tables and the CIR."""
+
+    @property
+    def ees(self) -> EesRepository:
+        """The EES tables."""
+        ...
+
+    @property
+    def identities(self) -> IdentityRepository:
+        """The CIR, source system EES."""
+        ...
+
+
+class EesStore(Protocol):
+    """Where the EES keeps its data; each unit of work commits or rolls back whole."""
+
+    def unit_of_work(self, *, write: bool) -> AbstractContextManager[EesUnitOfWork]:
+        """Open a unit of work; `write` asks for the store's write lock up front."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationOutcome:
+    """A 1:1 comparison of captured against stored biometrics."""
+
+    matched: bool | None  # None: nothing could be compared
+    explanation: str
+
+
+class BiometricVerifier(Protocol):
+    """1:1 verification of a traveller against the biometrics of their file (EES Art 23)."""
+
+    def verify(
+        self, captured: Sequence[BiometricTemplate], stored: Sequence[BiometricTemplate]
+    ) -> VerificationOutcome:
+        """Compare what was captured at the desk with what the file holds."""
+        ...
