@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test unit e2e lint typecheck format bench browser clean
+.PHONY: install demo serve test unit e2e lint typecheck format bench browser postgres clean
 
 install: $(STAMP)
 
@@ -21,6 +21,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's PostgreSQL, for the throwaway servers the tests start (tests/pg.py); as root.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "installing Debian's postgresql"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 demo: install
 	$(BIN)/limes demo --host $(HOST) --port $(PORT)
@@ -46,7 +52,7 @@ unit: install
 e2e: install browser
 	$(BIN)/pytest -m e2e
 
-test: install browser lint typecheck
+test: install browser postgres lint typecheck
 	$(BIN)/pytest -n 2
 
 bench: install

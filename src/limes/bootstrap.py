@@ -1,14 +1,65 @@
-"""Composition root: settings -> adapters -> services -> the web app."""
+"""Composition root: settings -> adapters -> services -> the web app.
+
+The only module that imports adapters; systems meet here, never in each other.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from dataclasses import dataclass
 
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from limes.access.demo import demo_users
+from limes.access.service import AccessService
 from limes.core.clock import Clock, SystemClock
+from limes.db.engine import default_database_url, make_engine
+from limes.db.migrate import upgrade
+from limes.ees.adapters.biometrics import TemplateVerifier
+from limes.ees.adapters.sql import SqlEesStore
+from limes.ees.fallback import FallbackRecorder, SqliteFallbackQueue
+from limes.ees.operations import EesOperations
+from limes.ees.service import EesService
 from limes.settings import Settings
-from limes.web.app import create_app
+
+
+@dataclass
+class Services:
+    """Everything the API, the pages and the CLI call."""
+
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    ees_store: SqlEesStore
+    access: AccessService
+    ees: EesService
+    ees_operations: EesOperations
+    ees_fallback: FallbackRecorder
+
+
+def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
+    """Connect the database (migrating it to the newest schema) and build the services."""
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    engine = make_engine(default_database_url(settings))
+    upgrade(engine)
+    store = SqlEesStore(engine)
+    ees = EesService(store, clock, TemplateVerifier())
+    return Services(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        ees_store=store,
+        access=AccessService(demo_users(), settings.secret_key.encode(), clock),
+        ees=ees,
+        ees_operations=EesOperations(store, clock),
+        ees_fallback=FallbackRecorder(ees, SqliteFallbackQueue(settings.ees.fallback_path), clock),
+    )
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """Build the FastAPI application with its real dependencies."""
-    return create_app(settings or Settings(), clock=clock or SystemClock())
+    from limes.web.app import create_app
+
+    services = build_services(settings, clock)
+    return create_app(services)

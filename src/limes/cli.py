@@ -14,6 +14,7 @@ import typer
 from limes import jsonio
 from limes.core.clock import SystemClock
 from limes.core.errors import DomainError
+from limes.db.cli import db_app
 
 app = typer.Typer(
     name="limes",
@@ -21,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+app.add_typer(db_app, name="db", help="Create or migrate the database (LIMES_DATABASE_URL).")
 
 BatchOption = Annotated[
     bool, typer.Option("--batch", help="Read JSON lines; print one result line per input line.")

@@ -5,6 +5,7 @@ Legal parameters are never settings: they live with their article in the domain 
 
 from __future__ import annotations
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,10 +16,32 @@ class WebSettings(BaseSettings):
     port: int = 8000
 
 
+class EesSettings(BaseSettings):
+    """How the EES runs its scheduled work and its fall-back."""
+
+    job_interval_seconds: float = 60.0  # overstay detection and retention; 0 turns them off
+    fallback_path: str = "var/ees-fallback.sqlite"  # the local queue of Art 21
+
+
+DEV_SECRET = "limes-dev-secret-change-me"  # noqa: S105 - refused outside env=dev
+
+
 class Settings(BaseSettings):
     """The root of limes' configuration (`LIMES_WEB__PORT=9000`, ...)."""
 
     model_config = SettingsConfigDict(env_prefix="LIMES_", env_nested_delimiter="__")
 
     env: str = "dev"
+    database_url: str | None = None  # LIMES_DATABASE_URL; None: the SQLite file ./var/limes.sqlite
+    secret_key: str = DEV_SECRET
     web: WebSettings = WebSettings()
+    ees: EesSettings = EesSettings()
+
+    @model_validator(mode="after")
+    def _refuse_the_dev_secret_outside_dev(self) -> Settings:
+        if self.env != "dev" and self.secret_key == DEV_SECRET:
+            raise ValueError(
+                "LIMES_SECRET_KEY still has the development value; set a secret of your own "
+                "before running with LIMES_ENV other than dev."
+            )
+        return self

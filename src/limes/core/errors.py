@@ -7,6 +7,7 @@ fail. Every exception a caller may see derives from `DomainError`:
   x InvalidRequest        the input is wrong; the message says what to fix
   x NotFound              a named thing does not exist
   x Conflict              the request clashes with stored state
+  x NotAuthenticated      no valid sign-in came with the request
   x AccessDenied          the user's role or purpose does not allow it
   x BackendUnavailable    a store or a peer system cannot be reached
 
@@ -70,6 +71,13 @@ class Conflict(DomainError):
 
     code = "conflict"
     title = "Conflict"
+
+
+class NotAuthenticated(DomainError):
+    """No valid credentials came with the request."""
+
+    code = "not-authenticated"
+    title = "Sign-in required"
 
 
 class AccessDenied(DomainError):

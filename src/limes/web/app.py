@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -10,17 +11,20 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import limes
-from limes.core.clock import Clock
-from limes.settings import Settings
+from limes.access.api import router as access_api
+from limes.ees.api import router as ees_api
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
 
+if TYPE_CHECKING:
+    from limes.bootstrap import Services
+
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, clock: Clock) -> FastAPI:
-    """Build the application from settings and injected dependencies."""
+def create_app(services: Services) -> FastAPI:
+    """Build the application over services built by `limes.bootstrap`."""
     # The stock documentation pages load their scripts from a CDN; ours are vendored
     # so that they work offline.
     app = FastAPI(
@@ -30,9 +34,12 @@ def create_app(settings: Settings, clock: Clock) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.clock = clock
+    app.state.services = services
+    app.state.settings = services.settings
+    app.state.clock = services.clock
     install_problem_handlers(app)
+    app.include_router(access_api)
+    app.include_router(ees_api)
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

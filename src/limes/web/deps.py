@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from limes.access.models import User
+from limes.access.service import AccessService
 from limes.core.clock import Clock
+from limes.core.errors import NotAuthenticated
+
+if TYPE_CHECKING:
+    from limes.bootstrap import Services
+
+SESSION_COOKIE = "limes_session"
 
 
 def get_clock(request: Request) -> Clock:
@@ -15,4 +23,38 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_services(request: Request) -> Services:
+    """The services the application was built with."""
+    services: Services = request.app.state.services
+    return services
+
+
+def get_access(request: Request) -> AccessService:
+    """The sign-in service."""
+    return get_services(request).access
+
+
+def current_user(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> User:
+    """The signed-in user: a bearer token, or the session cookie of the pages."""
+    token = None
+    if authorization and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    elif SESSION_COOKIE in request.cookies:
+        token = request.cookies[SESSION_COOKIE]
+    if not token:
+        raise NotAuthenticated(
+            "Sign in first: POST /api/v1/auth/sessions, then send 'Authorization: Bearer <token>'."
+        )
+    return get_access(request).user_for(token)
+
+
 ClockDep = Annotated[Clock, Depends(get_clock)]
+ServicesDep = Annotated["Services", Depends(get_services)]
+UserDep = Annotated[User, Depends(current_user)]
+PurposeHeader = Annotated[
+    str | None,
+    Header(alias="X-Purpose", description="The purpose of the access, for the access log"),
+]

@@ -16,6 +16,7 @@ from limes.core.errors import (
     DomainError,
     FieldError,
     InvalidRequest,
+    NotAuthenticated,
     NotFound,
 )
 from limes.jsonio import field_errors_from_pydantic
@@ -28,6 +29,7 @@ STATUS_BY_KIND: dict[type[DomainError], int] = {
     InvalidRequest: 422,
     NotFound: 404,
     Conflict: 409,
+    NotAuthenticated: 401,
     AccessDenied: 403,
     BackendUnavailable: 503,
 }

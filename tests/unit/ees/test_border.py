@@ -10,7 +10,6 @@ import pytest
 from limes.biometrics.templates import Modality
 from limes.core.clock import FixedClock
 from limes.core.errors import InvalidDocument
-from limes.ees.adapters.memory import MemoryEesStore
 from limes.ees.domain.border import Capture
 from limes.ees.domain.errors import (
     EesInactive,
@@ -29,21 +28,22 @@ from limes.ees.domain.models import (
     RefusalReason,
     SuspensionScope,
 )
+from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from tests.ees_factories import AIRPORT, LAND, Traveller, visa
-from tests.unit.ees.conftest import GUARD
+from tests.unit.ees.conftest import GUARD, peek
 
 ADA = Traveller()
 
 
 def test_first_entry_creates_the_file_in_the_cir_and_records_the_stay(
-    service: EesService, store: MemoryEesStore, clock: FixedClock
+    service: EesService, store: EesStore, clock: FixedClock
 ) -> None:
     receipt = service.record_entry(GUARD, ADA.at())
     assert receipt.created_file
     assert receipt.entry is not None
     assert receipt.entry.authorised_stay_until == clock.today() + timedelta(days=89)
-    state = store.peek()
+    state = peek(store)
     individual_file = state.ees.get_file(receipt.file_id)
     assert individual_file is not None
     assert individual_file.fingerprint_status is FingerprintStatus.CAPTURED
@@ -91,21 +91,21 @@ def test_an_impostor_is_flagged_by_the_one_to_one_verification(service: EesServi
 
 
 def test_second_entry_without_exit_is_refused_and_changes_nothing(
-    service: EesService, store: MemoryEesStore
+    service: EesService, store: EesStore
 ) -> None:
     service.record_entry(GUARD, ADA.at())
-    before = len(store.peek().ees.access_log())
+    before = len(peek(store).ees.access_log())
     with pytest.raises(SecondEntryWithoutExit):
         service.record_entry(GUARD, ADA.at())
-    assert len(store.peek().ees.access_log()) == before
+    assert len(peek(store).ees.access_log()) == before
 
 
 def test_exit_without_entry_is_refused_unless_an_entry_stamp_is_given(
-    service: EesService, store: MemoryEesStore, clock: FixedClock
+    service: EesService, store: EesStore, clock: FixedClock
 ) -> None:
     with pytest.raises(ExitWithoutEntry):
         service.record_exit(GUARD, ADA.at())
-    assert store.peek().ees.file_ids() == []
+    assert peek(store).ees.file_ids() == []
     receipt = service.record_exit(
         GUARD, ADA.at(), stamp_entry_date=clock.today() - timedelta(days=10)
     )
@@ -174,40 +174,40 @@ def test_children_under_12_give_no_fingerprints(service: EesService, clock: Fixe
 
 
 def test_fingerprints_temporarily_impossible_are_taken_at_exit(
-    service: EesService, store: MemoryEesStore, clock: FixedClock
+    service: EesService, store: EesStore, clock: FixedClock
 ) -> None:
     capture = Capture(ADA.templates((Modality.FACE,)), FingerprintStatus.TEMPORARILY_IMPOSSIBLE)
     receipt = service.record_entry(GUARD, ADA.at(capture=capture))
-    state = store.peek().ees.get_file(receipt.file_id)
+    state = peek(store).ees.get_file(receipt.file_id)
     assert state is not None
     assert state.fingerprint_status is FingerprintStatus.TEMPORARILY_IMPOSSIBLE
     clock.advance(timedelta(days=3))
     service.record_exit(GUARD, ADA.at())
-    state = store.peek().ees.get_file(receipt.file_id)
+    state = peek(store).ees.get_file(receipt.file_id)
     assert state is not None
     assert state.fingerprint_status is FingerprintStatus.CAPTURED
 
 
 def test_progressive_start_allows_a_file_without_biometrics_completed_later(
-    service: EesService, store: MemoryEesStore, clock: FixedClock
+    service: EesService, store: EesStore, clock: FixedClock
 ) -> None:
     with store.unit_of_work(write=True) as uow:
         uow.ees.put_crossing_point(replace(LAND, biometrics_required=False))
     receipt = service.record_entry(GUARD, ADA.at(LAND.code, capture=Capture()))
-    individual_file = store.peek().ees.get_file(receipt.file_id)
+    individual_file = peek(store).ees.get_file(receipt.file_id)
     assert individual_file is not None
     assert individual_file.completeness is Completeness.PENDING_BIOMETRICS
     clock.advance(timedelta(days=5))
     service.record_exit(GUARD, ADA.at(LAND.code, capture=Capture()))
     clock.advance(timedelta(days=5))
     service.record_entry(GUARD, ADA.at())  # the airport captures everything
-    individual_file = store.peek().ees.get_file(receipt.file_id)
+    individual_file = peek(store).ees.get_file(receipt.file_id)
     assert individual_file is not None
     assert individual_file.completeness is Completeness.COMPLETE
 
 
 def test_fully_suspended_crossing_point_records_nothing(
-    service: EesService, store: MemoryEesStore
+    service: EesService, store: EesStore
 ) -> None:
     with store.unit_of_work(write=True) as uow:
         uow.ees.put_crossing_point(
@@ -215,16 +215,16 @@ def test_fully_suspended_crossing_point_records_nothing(
         )
     with pytest.raises(EesInactive, match="peak traffic"):
         service.record_entry(GUARD, ADA.at(LAND.code))
-    assert store.peek().ees.file_ids() == []
+    assert peek(store).ees.file_ids() == []
 
 
 def test_refusal_keeps_biometrics_only_for_reasons_b_d_h(
-    service: EesService, store: MemoryEesStore
+    service: EesService, store: EesStore
 ) -> None:
     kept = service.record_refusal(GUARD, ADA.at(), [RefusalReason.B])
     other = Traveller(number="Q5555555")
     dropped = service.record_refusal(GUARD, other.at(), [RefusalReason.E])
-    state = store.peek()
+    state = peek(store)
     kept_file = state.ees.get_file(kept.file_id)
     dropped_file = state.ees.get_file(dropped.file_id)
     assert kept_file is not None
@@ -234,14 +234,14 @@ def test_refusal_keeps_biometrics_only_for_reasons_b_d_h(
 
 
 def test_a_retry_with_the_same_key_records_nothing_twice(
-    service: EesService, store: MemoryEesStore
+    service: EesService, store: EesStore
 ) -> None:
     request = ADA.at()  # a retry sends the same request again
     first = service.record_entry(GUARD, request, idempotency_key="k-1")
     again = service.record_entry(GUARD, request, idempotency_key="k-1")
     assert again.replayed
     assert again.record_id == first.record_id
-    assert len(store.peek().ees.entries(first.file_id)) == 1
+    assert len(peek(store).ees.entries(first.file_id)) == 1
     with pytest.raises(IdempotencyKeyReused):
         service.record_entry(GUARD, ADA.at(LAND.code), idempotency_key="k-1")
 

@@ -8,13 +8,13 @@ import pytest
 
 from limes.core.clock import FixedClock
 from limes.core.errors import InvalidRequest
-from limes.ees.adapters.memory import MemoryEesStore
 from limes.ees.domain.models import RefusalReason, SuspensionScope
 from limes.ees.domain.rules import RetentionAction
 from limes.ees.operations import EesOperations
+from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from tests.ees_factories import LAND, Traveller
-from tests.unit.ees.conftest import GUARD
+from tests.unit.ees.conftest import GUARD, peek
 
 ADA = Traveller()
 BEN = Traveller(surname="NOVAK", given_names="BEN", number="N2222222", nationality="CAN")
@@ -53,7 +53,7 @@ def test_rebutting_an_overstay_takes_it_off_the_list(
 
 
 def test_retention_erases_records_after_3_years_and_the_file_a_day_later(
-    service: EesService, operations: EesOperations, store: MemoryEesStore, clock: FixedClock
+    service: EesService, operations: EesOperations, store: EesStore, clock: FixedClock
 ) -> None:
     receipt = service.record_entry(GUARD, ADA.at())
     clock.advance(timedelta(days=10))
@@ -61,7 +61,7 @@ def test_retention_erases_records_after_3_years_and_the_file_a_day_later(
     assert exit_receipt.entry is not None
     exit_day = exit_receipt.entry.exit_at
     assert exit_day is not None
-    individual_file = store.peek().ees.get_file(receipt.file_id)
+    individual_file = peek(store).ees.get_file(receipt.file_id)
     assert individual_file is not None
     cir_id = individual_file.cir_id
 
@@ -71,17 +71,17 @@ def test_retention_erases_records_after_3_years_and_the_file_a_day_later(
     report = operations.run_retention()
     assert report.count(RetentionAction.ERASE_RECORD) == 1
     assert report.count(RetentionAction.ERASE_FILE) == 0
-    assert store.peek().ees.get_file(receipt.file_id) is not None
+    assert peek(store).ees.get_file(receipt.file_id) is not None
     clock.advance(timedelta(days=1))
     report = operations.run_retention()
     assert report.count(RetentionAction.ERASE_FILE) == 1
-    assert store.peek().ees.get_file(receipt.file_id) is None
-    assert store.peek().identities.get(cir_id) is None
-    assert store.peek().identities.templates(cir_id) == []
+    assert peek(store).ees.get_file(receipt.file_id) is None
+    assert peek(store).identities.get(cir_id) is None
+    assert peek(store).identities.templates(cir_id) == []
 
 
 def test_overstayers_are_kept_5_years_with_notice_3_months_before(
-    service: EesService, operations: EesOperations, store: MemoryEesStore, clock: FixedClock
+    service: EesService, operations: EesOperations, store: EesStore, clock: FixedClock
 ) -> None:
     entry = service.record_entry(GUARD, ADA.at()).entry
     assert entry is not None
@@ -100,25 +100,25 @@ def test_overstayers_are_kept_5_years_with_notice_3_months_before(
     report = operations.run_retention()
     assert report.count(RetentionAction.ERASE_RECORD) == 1
     assert report.count(RetentionAction.ERASE_FILE) == 1
-    assert store.peek().ees.file_ids() == []
+    assert peek(store).ees.file_ids() == []
 
 
 def test_a_refusal_is_kept_3_years(
-    service: EesService, operations: EesOperations, store: MemoryEesStore, clock: FixedClock
+    service: EesService, operations: EesOperations, store: EesStore, clock: FixedClock
 ) -> None:
     receipt = service.record_refusal(GUARD, BEN.at(), [RefusalReason.H])
     refused = clock.now()
     clock.set(refused.replace(year=refused.year + 3))
     report = operations.run_retention()
     assert report.count(RetentionAction.ERASE_RECORD) == 1
-    assert store.peek().ees.get_file(receipt.file_id) is not None
+    assert peek(store).ees.get_file(receipt.file_id) is not None
     clock.advance(timedelta(days=1))
     operations.run_retention()
-    assert store.peek().ees.get_file(receipt.file_id) is None
+    assert peek(store).ees.get_file(receipt.file_id) is None
 
 
 def test_a_file_with_a_later_entry_is_kept(
-    service: EesService, operations: EesOperations, store: MemoryEesStore, clock: FixedClock
+    service: EesService, operations: EesOperations, store: EesStore, clock: FixedClock
 ) -> None:
     first = service.record_entry(GUARD, ADA.at())
     clock.advance(timedelta(days=5))
@@ -129,11 +129,11 @@ def test_a_file_with_a_later_entry_is_kept(
     report = operations.run_retention()
     assert report.count(RetentionAction.ERASE_RECORD) == 1
     assert report.count(RetentionAction.ERASE_FILE) == 0
-    assert len(store.peek().ees.entries(first.file_id)) == 1
+    assert len(peek(store).ees.entries(first.file_id)) == 1
 
 
 def test_suspending_a_crossing_point_needs_a_reason_and_is_audited(
-    operations: EesOperations, store: MemoryEesStore
+    operations: EesOperations, store: EesStore
 ) -> None:
     with pytest.raises(InvalidRequest, match="reason"):
         operations.put_crossing_point(GUARD, LAND.code, suspension=SuspensionScope.PARTIAL)
@@ -145,7 +145,7 @@ def test_suspending_a_crossing_point_needs_a_reason_and_is_audited(
     )
     assert updated.suspension is SuspensionScope.PARTIAL
     assert updated.changed_by == GUARD.user_id
-    log = store.peek().ees.access_log()
+    log = peek(store).ees.access_log()
     assert log[-1].operation == "set_crossing_point"
     assert log[-1].query["suspension"] == "partial"
     lifted = operations.put_crossing_point(GUARD, LAND.code, suspension=SuspensionScope.NONE)

@@ -1,0 +1,391 @@
+"""The EES HTTP API under /api/v1/ees/ (thin: every route calls a service)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field
+
+from limes.access.models import Role, User
+from limes.access.service import purpose_of, require_role
+from limes.ees.domain.models import BorderType, Direction, SuspensionScope
+from limes.ees.fallback import Operation, QueuedReceipt
+from limes.ees.schemas import (
+    BorderCheckPublic,
+    CrossingIn,
+    CrossingPointPublic,
+    EntryPublic,
+    ExitIn,
+    ReceiptPublic,
+    RefusalIn,
+    check_public,
+    entry_public,
+    receipt_public,
+)
+from limes.ees.service import Actor
+from limes.ees.web_service import EesWebService
+from limes.web.deps import PurposeHeader, ServicesDep, UserDep
+
+router = APIRouter(prefix="/api/v1/ees", tags=["EES"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="A retry with the same key returns the first result and stores nothing twice",
+    ),
+]
+BORDER = (Role.BORDER_GUARD,)
+CHECKERS = (Role.BORDER_GUARD, Role.IMMIGRATION_AUTHORITY)
+SUPERVISORS = (Role.BORDER_GUARD, Role.IMMIGRATION_AUTHORITY, Role.ADMINISTRATOR)
+
+
+def _actor(user: User, purpose: str | None) -> Actor:
+    return Actor(user.user_id, user.role.value, user.authority, purpose_of(user, purpose))
+
+
+def _recorded(receipt: object, response: Response) -> ReceiptPublic:
+    if isinstance(receipt, QueuedReceipt):
+        response.status_code = 202
+        return ReceiptPublic(
+            record_id=f"queued-{receipt.sequence}",
+            file_id="",
+            created_file=False,
+            replayed=False,
+            queued=True,
+            check=None,
+        )
+    from limes.ees.service import CrossingReceipt
+
+    assert isinstance(receipt, CrossingReceipt)  # noqa: S101 - the recorder returns one or the other
+    if receipt.replayed:
+        response.status_code = 200
+    return receipt_public(receipt)
+
+
+@router.post("/border-checks", response_model=BorderCheckPublic, summary="Check a traveller")
+def border_check(
+    body: CrossingIn,
+    services: ServicesDep,
+    user: UserDep,
+    purpose: PurposeHeader = None,
+    direction: Annotated[Direction, Query()] = Direction.ENTRY,
+) -> BorderCheckPublic:
+    """EES Art 23: document, file, 1:1 verification and the calculator; records nothing."""
+    require_role(user, *CHECKERS)
+    request = body.to_domain(services.clock.today())
+    return check_public(services.ees.check(_actor(user, purpose), request, direction))
+
+
+@router.post("/entries", response_model=ReceiptPublic, status_code=201, summary="Record an entry")
+def record_entry(
+    body: CrossingIn,
+    services: ServicesDep,
+    user: UserDep,
+    response: Response,
+    purpose: PurposeHeader = None,
+    idempotency_key: IdempotencyKey = None,
+) -> ReceiptPublic:
+    """EES Art 14, 16, 17: create the file if needed and record the entry."""
+    require_role(user, *BORDER)
+    request = body.to_domain(services.clock.today())
+    receipt = services.ees_fallback.record(
+        Operation.ENTRY, _actor(user, purpose), request, idempotency_key
+    )
+    return _recorded(receipt, response)
+
+
+@router.post("/exits", response_model=ReceiptPublic, status_code=201, summary="Record an exit")
+def record_exit(
+    body: ExitIn,
+    services: ServicesDep,
+    user: UserDep,
+    response: Response,
+    purpose: PurposeHeader = None,
+    idempotency_key: IdempotencyKey = None,
+) -> ReceiptPublic:
+    """EES Art 16(3), 17(2): record the exit, and any overstay (Art 11(3))."""
+    require_role(user, *BORDER)
+    request = body.to_domain(services.clock.today())
+    receipt = services.ees_fallback.record(
+        Operation.EXIT,
+        _actor(user, purpose),
+        request,
+        idempotency_key,
+        stamp_entry_date=body.stamp_entry_date,
+    )
+    return _recorded(receipt, response)
+
+
+@router.post("/refusals", response_model=ReceiptPublic, status_code=201, summary="Record a refusal")
+def record_refusal(
+    body: RefusalIn,
+    services: ServicesDep,
+    user: UserDep,
+    response: Response,
+    purpose: PurposeHeader = None,
+    idempotency_key: IdempotencyKey = None,
+) -> ReceiptPublic:
+    """EES Art 18: record a refusal of entry with its Annex V Part B reasons."""
+    require_role(user, *BORDER)
+    request = body.to_domain(services.clock.today())
+    receipt = services.ees_fallback.record(
+        Operation.REFUSAL,
+        _actor(user, purpose),
+        request,
+        idempotency_key,
+        reasons=tuple(body.reasons),
+    )
+    return _recorded(receipt, response)
+
+
+class OverstayerPublic(BaseModel):
+    """An entry of the overstayer list (EES Art 12(3))."""
+
+    record: EntryPublic
+    file_id: str
+    surname: str | None
+    given_names: str | None
+    date_of_birth: str | None
+    nationalities: list[str]
+    documents: list[str]
+
+
+@router.get("/overstayers", response_model=list[OverstayerPublic], summary="The overstayer list")
+def overstayers(
+    services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
+) -> list[OverstayerPublic]:
+    """EES Art 12(3): every flagged overstay not rebutted, with identity data."""
+    require_role(user, *SUPERVISORS)
+    listed = services.ees_operations.overstayers(_actor(user, purpose))
+    return [
+        OverstayerPublic(
+            record=entry_public(o.record),
+            file_id=o.individual_file.file_id,
+            surname=o.identity.identity.surname.original if o.identity else None,
+            given_names=(
+                o.identity.identity.given_names.original
+                if o.identity and o.identity.identity.given_names
+                else None
+            ),
+            date_of_birth=(
+                o.identity.identity.date_of_birth.isoformat()
+                if o.identity and o.identity.identity.date_of_birth
+                else None
+            ),
+            nationalities=list(o.identity.identity.nationalities) if o.identity else [],
+            documents=(
+                [f"{d.issuing_state} {d.number}" for d in o.identity.documents]
+                if o.identity
+                else []
+            ),
+        )
+        for o in listed
+    ]
+
+
+class RebuttalIn(BaseModel):
+    """Evidence that rebuts the presumption of overstay."""
+
+    evidence: str = Field(min_length=1, max_length=4000)
+
+
+@router.post(
+    "/entries/{record_id}/rebuttal", response_model=EntryPublic, summary="Rebut an overstay"
+)
+def rebut(
+    record_id: str,
+    body: RebuttalIn,
+    services: ServicesDep,
+    user: UserDep,
+    purpose: PurposeHeader = None,
+) -> EntryPublic:
+    """EES Art 20: record the evidence; the record leaves the overstayer list."""
+    require_role(user, *SUPERVISORS)
+    record = services.ees_operations.rebut_overstay(_actor(user, purpose), record_id, body.evidence)
+    return entry_public(record)
+
+
+class JobPublic(BaseModel):
+    """What a scheduled job did."""
+
+    job: str
+    count: int
+    references: list[str]
+
+
+@router.post("/jobs/overstays", response_model=JobPublic, summary="Flag overstays now")
+def flag_overstays(services: ServicesDep, user: UserDep) -> JobPublic:
+    """EES Art 12(1): flag every open entry whose authorised stay has ended."""
+    require_role(user, Role.ADMINISTRATOR)
+    flagged = services.ees_operations.flag_overstays()
+    return JobPublic(job="overstays", count=len(flagged), references=flagged)
+
+
+@router.post("/jobs/retention", response_model=JobPublic, summary="Run retention now")
+def run_retention(services: ServicesDep, user: UserDep) -> JobPublic:
+    """EES Art 34: erase what has reached its retention date."""
+    require_role(user, Role.ADMINISTRATOR)
+    report = services.ees_operations.run_retention()
+    return JobPublic(
+        job="retention",
+        count=len(report.steps),
+        references=[f"{s.action.value}:{s.reference}" for s in report.steps],
+    )
+
+
+def _crossing_point_public(cp: object) -> CrossingPointPublic:
+    from limes.ees.domain.models import CrossingPoint
+
+    assert isinstance(cp, CrossingPoint)  # noqa: S101
+    return CrossingPointPublic(
+        code=cp.code,
+        name=cp.name,
+        country=cp.country,
+        border_type=cp.border_type.value,
+        ees_active=cp.ees_active,
+        biometrics_required=cp.biometrics_required,
+        suspension=cp.suspension.value,
+        suspension_reason=cp.suspension_reason,
+        changed_at=cp.changed_at,
+        changed_by=cp.changed_by,
+    )
+
+
+@router.get("/crossing-points", response_model=list[CrossingPointPublic])
+def crossing_points(services: ServicesDep, user: UserDep) -> list[CrossingPointPublic]:
+    """Every crossing point and how the EES runs there."""
+    del user  # any signed-in user
+    return [_crossing_point_public(cp) for cp in services.ees_operations.crossing_points()]
+
+
+class CrossingPointIn(BaseModel):
+    """A crossing point's EES state (Reg. (EU) 2025/1534 Art 4-6)."""
+
+    name: str | None = None
+    country: str | None = Field(default=None, min_length=3, max_length=3)
+    border_type: BorderType | None = None
+    ees_active: bool | None = None
+    biometrics_required: bool | None = None
+    suspension: SuspensionScope | None = None
+    suspension_reason: str | None = None
+
+
+@router.put("/crossing-points/{code}", response_model=CrossingPointPublic)
+def put_crossing_point(
+    code: str,
+    body: CrossingPointIn,
+    services: ServicesDep,
+    user: UserDep,
+    purpose: PurposeHeader = None,
+) -> CrossingPointPublic:
+    """Create a crossing point or change its state; recorded and audited."""
+    require_role(user, Role.ADMINISTRATOR)
+    updated = services.ees_operations.put_crossing_point(
+        _actor(user, purpose), code, **body.model_dump(exclude_none=True)
+    )
+    return _crossing_point_public(updated)
+
+
+class FallbackPublic(BaseModel):
+    """The local fall-back queue (EES Art 21)."""
+
+    pending: int
+    failed: list[dict[str, str | int]]
+    uploaded: list[str] = Field(default_factory=list)
+
+
+@router.get("/fallback", response_model=FallbackPublic, summary="The fall-back queue")
+def fallback_state(services: ServicesDep, user: UserDep) -> FallbackPublic:
+    """How many crossings wait in the local queue, and which were refused on upload."""
+    require_role(user, Role.ADMINISTRATOR, Role.BORDER_GUARD)
+    queue = services.ees_fallback.queue
+    return FallbackPublic(
+        pending=len(queue.pending()),
+        failed=[{"sequence": c.sequence, "reason": c.failure or ""} for c in queue.failed()],
+    )
+
+
+@router.post("/fallback/replay", response_model=FallbackPublic, summary="Upload the queue")
+def fallback_replay(services: ServicesDep, user: UserDep) -> FallbackPublic:
+    """Upload queued crossings in order, exactly once."""
+    require_role(user, Role.ADMINISTRATOR, Role.BORDER_GUARD)
+    report = services.ees_fallback.replay()
+    return FallbackPublic(
+        pending=report.remaining,
+        failed=[{"sequence": s, "reason": r} for s, r in report.failed],
+        uploaded=list(report.uploaded),
+    )
+
+
+class StayQueryIn(BaseModel):
+    """A traveller's document."""
+
+    document_number: str = Field(min_length=1, max_length=32)
+    issuing_state: str = Field(min_length=1, max_length=3)
+
+
+class StayAnswerPublic(BaseModel):
+    """EES Art 13(1): the remaining authorised stay."""
+
+    found: bool
+    in_territory: bool = False
+    authorised_until: str | None = None
+    days_left: int = 0
+    overstay_days: int = 0
+    next_entry: str | None = None
+
+
+@router.post("/web-service/stay", response_model=StayAnswerPublic, tags=["EES web service"])
+def web_service_stay(
+    body: StayQueryIn, services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
+) -> StayAnswerPublic:
+    """EES Art 13(1): a traveller checks the remaining authorised stay."""
+    require_role(user, Role.TRAVELLER, Role.ADMINISTRATOR)
+    web = EesWebService(services.ees_store, services.clock)
+    answer = web.remaining_stay(
+        _actor(user, purpose), body.document_number, body.issuing_state.upper()
+    )
+    if answer is None:
+        return StayAnswerPublic(found=False)
+    return StayAnswerPublic(
+        found=True,
+        in_territory=answer.in_territory,
+        authorised_until=answer.authorised_until.isoformat() if answer.authorised_until else None,
+        days_left=answer.days_left,
+        overstay_days=answer.overstay_days,
+        next_entry=answer.next_entry.isoformat() if answer.next_entry else None,
+    )
+
+
+class CarrierQueryIn(StayQueryIn):
+    """A passenger's document and visa sticker."""
+
+    visa_sticker_number: str = Field(min_length=1, max_length=32)
+
+
+class CarrierAnswerPublic(BaseModel):
+    """EES Art 13(3): OK or NOT OK."""
+
+    answer: str
+    reason: str
+
+
+@router.post(
+    "/web-service/carrier-checks", response_model=CarrierAnswerPublic, tags=["EES web service"]
+)
+def web_service_carrier(
+    body: CarrierQueryIn, services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
+) -> CarrierAnswerPublic:
+    """EES Art 13(3): a carrier checks whether a single- or double-entry visa is used up."""
+    require_role(user, Role.CARRIER, Role.ADMINISTRATOR)
+    web = EesWebService(services.ees_store, services.clock)
+    answer = web.carrier_check(
+        _actor(user, purpose),
+        body.document_number,
+        body.issuing_state.upper(),
+        body.visa_sticker_number,
+    )
+    return CarrierAnswerPublic(answer="OK" if answer.ok else "NOT OK", reason=answer.reason)

@@ -1,0 +1,317 @@
+"""Fall-back when the central system is unavailable (EES Art 21).
+
+A crossing point keeps working: when the central store cannot be reached, the
+crossing is checked locally (the document must still be valid) and kept in a local
+queue on disk, then uploaded in order, exactly once, when the store is back. Every
+queued crossing carries an Idempotency-Key, so an upload that reached the store but
+lost its answer is recognised as a retry and not stored twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.core.clock import Clock
+from limes.core.errors import BackendUnavailable, DomainError
+from limes.ees.domain.border import Capture, CrossingRequest, read_document
+from limes.ees.domain.models import (
+    Direction,
+    FingerprintStatus,
+    RecordSource,
+    RefusalReason,
+    TravellerKind,
+    VisaDetails,
+)
+from limes.ees.service import Actor, CrossingReceipt, EesService, new_id
+from limes.shortstay import EntriesAllowed
+
+
+class Operation(StrEnum):
+    """What a queued crossing records."""
+
+    ENTRY = "entry"
+    EXIT = "exit"
+    REFUSAL = "refusal"
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedCrossing:
+    """A crossing kept locally until the central system is back."""
+
+    sequence: int
+    operation: Operation
+    actor: Actor
+    request: CrossingRequest
+    idempotency_key: str
+    at: datetime
+    reasons: tuple[RefusalReason, ...] = ()
+    stamp_entry_date: date | None = None
+    failure: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedReceipt:
+    """The answer while the central system is down: kept locally, uploaded later."""
+
+    sequence: int
+    idempotency_key: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    """What an upload of the queue did."""
+
+    uploaded: tuple[str, ...]
+    failed: tuple[tuple[int, str], ...]
+    remaining: int
+
+
+class FallbackQueue(Protocol):
+    """A durable, ordered local queue."""
+
+    def append(self, crossing: QueuedCrossing) -> int:
+        """Keep a crossing; returns its sequence number."""
+        ...
+
+    def pending(self) -> list[QueuedCrossing]:
+        """Crossings still to upload, oldest first (failed ones excluded)."""
+        ...
+
+    def failed(self) -> list[QueuedCrossing]:
+        """Crossings the central system refused on upload, for a person to handle."""
+        ...
+
+    def remove(self, sequence: int) -> None:
+        """Forget an uploaded crossing."""
+        ...
+
+    def mark_failed(self, sequence: int, reason: str) -> None:
+        """Set a crossing aside with the reason the central system gave."""
+        ...
+
+
+class FallbackRecorder:
+    """Records through the EES service, or into the local queue when it is unavailable."""
+
+    def __init__(self, service: EesService, queue: FallbackQueue, clock: Clock) -> None:
+        self._service = service
+        self._queue = queue
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    @property
+    def queue(self) -> FallbackQueue:
+        """The local queue."""
+        return self._queue
+
+    def record(
+        self,
+        operation: Operation,
+        actor: Actor,
+        request: CrossingRequest,
+        idempotency_key: str | None = None,
+        *,
+        reasons: tuple[RefusalReason, ...] = (),
+        stamp_entry_date: date | None = None,
+    ) -> CrossingReceipt | QueuedReceipt:
+        """Record a crossing centrally, or queue it if the central system is down."""
+        at = self._clock.now()
+        key = idempotency_key or new_id("K")
+        crossing = QueuedCrossing(0, operation, actor, request, key, at, reasons, stamp_entry_date)
+        if self._queue.pending():
+            # Keep the order: earlier queued crossings go first.
+            self.replay()
+            if self._queue.pending():
+                return self._enqueue(crossing)
+        try:
+            return self._upload(crossing, RecordSource.EES)
+        except BackendUnavailable:
+            return self._enqueue(crossing)
+
+    def replay(self) -> ReplayReport:
+        """Upload queued crossings in order; stop at the first sign the store is still down."""
+        uploaded: list[str] = []
+        failed: list[tuple[int, str]] = []
+        with self._lock:
+            for crossing in self._queue.pending():
+                try:
+                    receipt = self._upload(crossing, RecordSource.FALLBACK)
+                except BackendUnavailable:
+                    break
+                except DomainError as error:
+                    self._queue.mark_failed(crossing.sequence, str(error))
+                    failed.append((crossing.sequence, str(error)))
+                    continue
+                self._queue.remove(crossing.sequence)
+                uploaded.append(receipt.record_id)
+            remaining = len(self._queue.pending())
+        return ReplayReport(tuple(uploaded), tuple(failed), remaining)
+
+    def _enqueue(self, crossing: QueuedCrossing) -> QueuedReceipt:
+        # The local check: a crossing is queued only with a readable, valid document.
+        direction = Direction.ENTRY if crossing.operation is Operation.ENTRY else Direction.EXIT
+        read_document(crossing.request.mrz, crossing.at.date(), direction)
+        sequence = self._queue.append(crossing)
+        return QueuedReceipt(sequence, crossing.idempotency_key, crossing.at)
+
+    def _upload(self, crossing: QueuedCrossing, source: RecordSource) -> CrossingReceipt:
+        service, c = self._service, crossing
+        if c.operation is Operation.ENTRY:
+            return service.record_entry(c.actor, c.request, c.idempotency_key, c.at, source)
+        if c.operation is Operation.EXIT:
+            return service.record_exit(
+                c.actor, c.request, c.idempotency_key, c.at, c.stamp_entry_date
+            )
+        return service.record_refusal(
+            c.actor, c.request, c.reasons, c.idempotency_key, c.at, source
+        )
+
+
+def _encode(crossing: QueuedCrossing) -> str:
+    r, a, v = crossing.request, crossing.actor, crossing.request.visa
+    body: dict[str, Any] = {
+        "operation": crossing.operation.value,
+        "actor": [a.user_id, a.role, a.authority, a.purpose],
+        "mrz": r.mrz,
+        "crossing_point": r.crossing_point,
+        "traveller_kind": r.traveller_kind.value if r.traveller_kind else None,
+        "templates": [
+            [t.modality.value, base64.b64encode(t.vector).decode(), t.quality, t.synthetic]
+            for t in r.capture.templates
+        ],
+        "fingerprint_status": (
+            r.capture.fingerprint_status.value if r.capture.fingerprint_status else None
+        ),
+        "visa": (
+            [
+                v.sticker_number,
+                v.valid_from.isoformat(),
+                v.valid_until.isoformat(),
+                v.duration_days,
+                v.entries.value,
+                v.limited_territorial_validity,
+            ]
+            if v
+            else None
+        ),
+        "key": crossing.idempotency_key,
+        "at": crossing.at.isoformat(),
+        "reasons": [x.value for x in crossing.reasons],
+        "stamp_entry_date": crossing.stamp_entry_date.isoformat()
+        if crossing.stamp_entry_date
+        else None,
+    }
+    return json.dumps(body)
+
+
+def _decode(sequence: int, payload: str, failure: str | None) -> QueuedCrossing:
+    b = json.loads(payload)
+    v = b["visa"]
+    visa = (
+        VisaDetails(
+            v[0],
+            date.fromisoformat(v[1]),
+            date.fromisoformat(v[2]),
+            v[3],
+            EntriesAllowed(v[4]),
+            v[5],
+        )
+        if v
+        else None
+    )
+    templates = tuple(
+        BiometricTemplate(Modality(m), base64.b64decode(vec), q, s)
+        for m, vec, q, s in b["templates"]
+    )
+    status = FingerprintStatus(b["fingerprint_status"]) if b["fingerprint_status"] else None
+    request = CrossingRequest(
+        mrz=b["mrz"],
+        crossing_point=b["crossing_point"],
+        capture=Capture(templates, status),
+        visa=visa,
+        traveller_kind=TravellerKind(b["traveller_kind"]) if b["traveller_kind"] else None,
+    )
+    return QueuedCrossing(
+        sequence=sequence,
+        operation=Operation(b["operation"]),
+        actor=Actor(*b["actor"]),
+        request=request,
+        idempotency_key=b["key"],
+        at=datetime.fromisoformat(b["at"]),
+        reasons=tuple(RefusalReason(x) for x in b["reasons"]),
+        stamp_entry_date=date.fromisoformat(b["stamp_entry_date"])
+        if b["stamp_entry_date"]
+        else None,
+        failure=failure,
+    )
+
+
+class SqliteFallbackQueue:
+    """The local queue in its own SQLite file, synced at every write."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = Path(path)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS fallback_queue ("
+            " sequence INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " payload TEXT NOT NULL,"
+            " failure TEXT)"
+        )
+
+    def append(self, crossing: QueuedCrossing) -> int:
+        """Keep a crossing; returns its sequence number."""
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO fallback_queue (payload) VALUES (?)", (_encode(crossing),)
+            )
+            return int(cursor.lastrowid or 0)
+
+    def pending(self) -> list[QueuedCrossing]:
+        """Crossings still to upload, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT sequence, payload, failure FROM fallback_queue"
+                " WHERE failure IS NULL ORDER BY sequence"
+            ).fetchall()
+        return [_decode(*row) for row in rows]
+
+    def failed(self) -> list[QueuedCrossing]:
+        """Crossings the central system refused on upload."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT sequence, payload, failure FROM fallback_queue"
+                " WHERE failure IS NOT NULL ORDER BY sequence"
+            ).fetchall()
+        return [_decode(*row) for row in rows]
+
+    def remove(self, sequence: int) -> None:
+        """Forget an uploaded crossing."""
+        with self._lock:
+            self._db.execute("DELETE FROM fallback_queue WHERE sequence = ?", (sequence,))
+
+    def mark_failed(self, sequence: int, reason: str) -> None:
+        """Set a crossing aside with the central system's reason."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE fallback_queue SET failure = ? WHERE sequence = ?", (reason, sequence)
+            )
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()

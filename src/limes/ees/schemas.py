@@ -1,0 +1,379 @@
+"""Request and response shapes of the EES API."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from limes.biometrics.synthetic import SyntheticBiometrics
+from limes.biometrics.templates import RIGHT_HAND, BiometricTemplate, Modality
+from limes.core.documents import read_mrz
+from limes.core.errors import FieldError, InvalidRequest
+from limes.ees.domain.assessment import StayAssessment
+from limes.ees.domain.border import Capture, CrossingRequest
+from limes.ees.domain.models import (
+    EntryExitRecord,
+    FingerprintStatus,
+    RefusalReason,
+    RefusalRecord,
+    TravellerKind,
+    VisaDetails,
+)
+from limes.ees.service import BorderCheck, CrossingReceipt
+from limes.shortstay import EntriesAllowed
+from limes.shortstay.schemas import IsoDate
+
+# The synthetic capture of the demo and the workstation: clearly labelled, never real.
+_SYNTHETIC = SyntheticBiometrics(seed=2026)
+
+
+def _entries(value: object) -> object:
+    aliases: dict[object, str] = {1: "1", 2: "2", "MULT": "multiple", "M": "multiple"}
+    key = value.upper() if isinstance(value, str) else value
+    return aliases.get(key, value)
+
+
+class VisaIn(BaseModel):
+    """The short-stay visa as printed on the sticker (EES Art 16(2))."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sticker_number: str = Field(min_length=1, max_length=32)
+    valid_from: IsoDate
+    valid_until: IsoDate
+    duration_days: int = Field(ge=1, le=90)
+    entries: Annotated[EntriesAllowed, BeforeValidator(_entries)] = EntriesAllowed.MULTIPLE
+    limited_territorial_validity: bool = False
+
+
+class TemplateIn(BaseModel):
+    """A biometric template: 512 little-endian float32 values, base64-encoded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    modality: Modality
+    vector: str
+    quality: int = Field(ge=0, le=100)
+    synthetic: bool = False
+
+
+class CaptureIn(BaseModel):
+    """What the desk captured."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    templates: list[TemplateIn] = Field(default_factory=list)
+    fingerprint_status: FingerprintStatus | None = Field(
+        default=None,
+        description="not_applicable or temporarily_impossible when fingers cannot be taken",
+    )
+    synthetic: bool = Field(
+        default=False,
+        description="Capture synthetic biometrics for this traveller on the server (demo only)",
+    )
+
+
+class CrossingIn(BaseModel):
+    """A traveller at the desk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mrz: str = Field(min_length=1, description="The MRZ lines joined by \\n")
+    crossing_point: str = Field(min_length=1, examples=["FRA-CDG"])
+    traveller_kind: TravellerKind | None = None
+    visa: VisaIn | None = None
+    capture: CaptureIn = Field(default_factory=CaptureIn)
+
+    def to_domain(self, today: date) -> CrossingRequest:
+        """The service's request; synthetic capture is keyed by the document."""
+        visa = None
+        if self.visa is not None:
+            v = self.visa
+            visa = VisaDetails(
+                v.sticker_number,
+                v.valid_from,
+                v.valid_until,
+                v.duration_days,
+                v.entries,
+                v.limited_territorial_validity,
+            )
+        templates = tuple(_template(i, t) for i, t in enumerate(self.capture.templates))
+        if self.capture.synthetic:
+            templates += _synthetic_capture(
+                self.mrz, today, visa is not None, self.capture.fingerprint_status
+            )
+        return CrossingRequest(
+            mrz=self.mrz,
+            crossing_point=self.crossing_point,
+            capture=Capture(templates, self.capture.fingerprint_status),
+            visa=visa,
+            traveller_kind=self.traveller_kind,
+        )
+
+
+def _template(index: int, template: TemplateIn) -> BiometricTemplate:
+    try:
+        vector = base64.b64decode(template.vector, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidRequest(
+            "A template's vector is not base64.",
+            [FieldError(f"capture.templates[{index}].vector", "give base64 of 512 float32 values")],
+        ) from None
+    if len(vector) != 2048:
+        raise InvalidRequest(
+            "A template has the wrong size.",
+            [
+                FieldError(
+                    f"capture.templates[{index}].vector",
+                    f"{len(vector)} bytes; a template is 512 float32 values (2048 bytes)",
+                )
+            ],
+        )
+    return BiometricTemplate(template.modality, vector, template.quality, template.synthetic)
+
+
+def _synthetic_capture(
+    mrz: str, today: date, visa_holder: bool, fingerprint_status: FingerprintStatus | None
+) -> tuple[BiometricTemplate, ...]:
+    reading = read_mrz(mrz, today)
+    key = f"{reading.nationality}:{reading.document_number}"
+    fingers = () if visa_holder or fingerprint_status is not None else RIGHT_HAND
+    return _SYNTHETIC.capture_set(key, (Modality.FACE, *fingers))
+
+
+def synthetic_person_key(nationality: str, document_number: str) -> str:
+    """The key under which the demo's synthetic biometrics are made for a traveller."""
+    return f"{nationality}:{document_number}"
+
+
+class RefusalIn(CrossingIn):
+    """A refusal of entry with its Annex V Part B reasons."""
+
+    reasons: list[RefusalReason] = Field(min_length=1, examples=[["F"]])
+
+
+class ExitIn(CrossingIn):
+    """An exit; `stamp_entry_date` when the entry is only stamped (Art 22)."""
+
+    stamp_entry_date: IsoDate | None = None
+
+
+class TravellerPublic(BaseModel):
+    """Identity and document data, as read from the MRZ."""
+
+    surname: str | None
+    given_names: str | None
+    nationality: str | None
+    birth_date: str | None
+    sex: str | None
+    document_code: str | None
+    document_number: str | None
+    issuing_state: str | None
+    expiry_date: date | None
+    expired: bool | None
+
+
+class FilePublic(BaseModel):
+    """The EES individual file."""
+
+    file_id: str
+    kind: str
+    fingerprint_status: str
+    completeness: str
+    created_at: datetime
+
+
+class VerificationPublic(BaseModel):
+    """The 1:1 biometric verification."""
+
+    matched: bool | None
+    explanation: str
+
+
+class AssessmentPublic(BaseModel):
+    """The automated calculator's verdict (EES Art 11)."""
+
+    window: dict[str, date]
+    days_used: int
+    max_stay_days: int
+    authorised_until: date | None
+    overstay_days: int
+    next_entry: dict[str, date | int] | None
+    earlier_overstays: int
+    explanation: str
+
+
+class EntryPublic(BaseModel):
+    """An entry/exit record."""
+
+    record_id: str
+    entry_at: datetime
+    entry_crossing_point: str
+    authorised_stay_until: date
+    source: str
+    visa_sticker_number: str | None
+    exit_at: datetime | None
+    exit_crossing_point: str | None
+    overstay_from: date | None
+    rebuttal: str | None
+
+
+class RefusalPublic(BaseModel):
+    """A refusal record."""
+
+    record_id: str
+    refused_at: datetime
+    crossing_point: str
+    reasons: list[str]
+
+
+class CrossingPointPublic(BaseModel):
+    """A crossing point and how the EES runs there."""
+
+    code: str
+    name: str
+    country: str
+    border_type: str
+    ees_active: bool
+    biometrics_required: bool
+    suspension: str
+    suspension_reason: str | None
+    changed_at: datetime | None
+    changed_by: str | None
+
+
+class BorderCheckPublic(BaseModel):
+    """What the guard sees before deciding."""
+
+    direction: str
+    crossing_point: CrossingPointPublic
+    traveller: TravellerPublic
+    file: FilePublic | None
+    verification: VerificationPublic | None
+    assessment: AssessmentPublic | None
+    entries: list[EntryPublic]
+    refusals: list[RefusalPublic]
+    warnings: list[str]
+
+
+class ReceiptPublic(BaseModel):
+    """A recorded entry, exit or refusal."""
+
+    record_id: str
+    file_id: str
+    created_file: bool
+    replayed: bool
+    queued: bool = False
+    check: BorderCheckPublic | None
+
+
+def entry_public(r: EntryExitRecord) -> EntryPublic:
+    """An entry/exit record for the API."""
+    return EntryPublic(
+        record_id=r.record_id,
+        entry_at=r.entry_at,
+        entry_crossing_point=r.entry_crossing_point,
+        authorised_stay_until=r.authorised_stay_until,
+        source=r.source.value,
+        visa_sticker_number=r.visa.sticker_number if r.visa else None,
+        exit_at=r.exit_at,
+        exit_crossing_point=r.exit_crossing_point,
+        overstay_from=r.overstay_from,
+        rebuttal=r.rebuttal,
+    )
+
+
+def refusal_public(r: RefusalRecord) -> RefusalPublic:
+    """A refusal record for the API."""
+    return RefusalPublic(
+        record_id=r.record_id,
+        refused_at=r.refused_at,
+        crossing_point=r.crossing_point,
+        reasons=[reason.value for reason in r.reasons],
+    )
+
+
+def _assessment(a: StayAssessment) -> AssessmentPublic:
+    return AssessmentPublic(
+        window={"from": a.window.start, "to": a.window.end},
+        days_used=a.days_used,
+        max_stay_days=a.max_stay_days,
+        authorised_until=a.authorised_until,
+        overstay_days=a.overstay_days,
+        next_entry=(
+            {"date": a.next_entry.date, "days": a.next_entry.days} if a.next_entry else None
+        ),
+        earlier_overstays=a.earlier_overstays,
+        explanation=a.explanation,
+    )
+
+
+def check_public(check: BorderCheck) -> BorderCheckPublic:
+    """A border check for the API."""
+    d = check.document
+    cp = check.crossing_point
+    f = check.individual_file
+    return BorderCheckPublic(
+        direction=check.direction.value,
+        crossing_point=CrossingPointPublic(
+            code=cp.code,
+            name=cp.name,
+            country=cp.country,
+            border_type=cp.border_type.value,
+            ees_active=cp.ees_active,
+            biometrics_required=cp.biometrics_required,
+            suspension=cp.suspension.value,
+            suspension_reason=cp.suspension_reason,
+            changed_at=cp.changed_at,
+            changed_by=cp.changed_by,
+        ),
+        traveller=TravellerPublic(
+            surname=d.surname,
+            given_names=d.given_names,
+            nationality=d.nationality,
+            birth_date=d.birth_date.isoformat() if d.birth_date else None,
+            sex=d.sex.value if d.sex else None,
+            document_code=d.document_code,
+            document_number=d.document_number,
+            issuing_state=d.issuing_state,
+            expiry_date=d.expiry_date,
+            expired=d.expired,
+        ),
+        file=(
+            FilePublic(
+                file_id=f.file_id,
+                kind=f.kind.value,
+                fingerprint_status=f.fingerprint_status.value,
+                completeness=f.completeness.value,
+                created_at=f.created_at,
+            )
+            if f
+            else None
+        ),
+        verification=(
+            VerificationPublic(
+                matched=check.verification.matched, explanation=check.verification.explanation
+            )
+            if check.verification
+            else None
+        ),
+        assessment=_assessment(check.assessment) if check.assessment else None,
+        entries=[entry_public(r) for r in check.entries],
+        refusals=[refusal_public(r) for r in check.refusals],
+        warnings=list(check.warnings),
+    )
+
+
+def receipt_public(receipt: CrossingReceipt) -> ReceiptPublic:
+    """A recorded crossing for the API."""
+    return ReceiptPublic(
+        record_id=receipt.record_id,
+        file_id=receipt.file_id,
+        created_file=receipt.created_file,
+        replayed=receipt.replayed,
+        check=check_public(receipt.check),
+    )

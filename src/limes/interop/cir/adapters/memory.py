@@ -1,0 +1,151 @@
+"""The CIR's identity files in dictionaries, for fast unit tests.
+
+It keeps the rules the SQL tables enforce (one file per id, one file per document
+and system, one template per modality), checks them before changing anything, and
+hands instants back in UTC as the database does. It has no transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from limes.core.errors import Conflict, NotFound
+from limes.interop.cir.models import (
+    BiometricTemplate,
+    IdentityData,
+    IdentityFile,
+    Modality,
+    SourceSystem,
+    TravelDocument,
+)
+
+__all__ = ["MemoryIdentityRepository"]
+
+_DocumentKey = tuple[SourceSystem, str, str]
+_MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
+
+
+class MemoryIdentityRepository:
+    """`IdentityRepository` over dictionaries."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, IdentityFile] = {}
+        self._templates: dict[str, dict[Modality, BiometricTemplate]] = {}
+        self._documents: dict[_DocumentKey, str] = {}
+
+    def add(self, identity_file: IdentityFile, templates: Sequence[BiometricTemplate]) -> None:
+        """Store a new file with its templates.
+
+        Raises:
+            Conflict: the id is taken, or a document is already in a file of the system.
+        """
+        cir_id = identity_file.cir_id
+        if cir_id in self._files:
+            raise Conflict(f"the CIR already holds an identity file {cir_id!r}")
+        keys = self._free_document_keys(cir_id, identity_file.system, identity_file.documents)
+        by_modality = _by_modality(templates)
+        self._files[cir_id] = replace(
+            identity_file,
+            created_at=_utc(identity_file.created_at),
+            updated_at=_utc(identity_file.updated_at),
+        )
+        self._documents.update(dict.fromkeys(keys, cir_id))
+        self._templates[cir_id] = by_modality
+
+    def get(self, cir_id: str) -> IdentityFile | None:
+        """The file with this id, or None."""
+        return self._files.get(cir_id)
+
+    def find_by_document(
+        self, system: SourceSystem, number: str, issuing_state: str
+    ) -> IdentityFile | None:
+        """The system's file holding this travel document, or None."""
+        cir_id = self._documents.get((system, number, issuing_state))
+        return None if cir_id is None else self._files[cir_id]
+
+    def update(
+        self,
+        cir_id: str,
+        identity: IdentityData,
+        documents: Sequence[TravelDocument],
+        at: datetime,
+    ) -> None:
+        """Replace the identity data and documents of a file; `at` becomes its updated_at.
+
+        Raises:
+            NotFound: there is no such file.
+            Conflict: a document is already in another file of the system.
+        """
+        current = self._files.get(cir_id)
+        if current is None:
+            raise NotFound(f"no identity file {cir_id!r} in the CIR")
+        keys = self._free_document_keys(cir_id, current.system, documents)
+        updated_at = _utc(at)
+        for old in current.documents:
+            del self._documents[_key(current.system, old)]
+        self._documents.update(dict.fromkeys(keys, cir_id))
+        self._files[cir_id] = replace(
+            current, identity=identity, documents=tuple(documents), updated_at=updated_at
+        )
+
+    def templates(
+        self, cir_id: str, modalities: Sequence[Modality] | None = None
+    ) -> list[BiometricTemplate]:
+        """The file's templates (all, or of the given modalities) in `Modality` order."""
+        held = self._templates.get(cir_id, {})
+        wanted = held.keys() if modalities is None else set(modalities) & held.keys()
+        return [held[modality] for modality in sorted(wanted, key=_MODALITY_ORDER.__getitem__)]
+
+    def put_templates(self, cir_id: str, templates: Sequence[BiometricTemplate]) -> None:
+        """Add templates, replacing any of the same modality.
+
+        Raises:
+            NotFound: there is no such file.
+            Conflict: two of the templates have the same modality.
+        """
+        if cir_id not in self._files:
+            raise NotFound(f"no identity file {cir_id!r} in the CIR")
+        self._templates[cir_id].update(_by_modality(templates))
+
+    def erase(self, cir_id: str) -> bool:
+        """Erase the file, its documents and its templates; False if it did not exist."""
+        erased = self._files.pop(cir_id, None)
+        if erased is None:
+            return False
+        for document in erased.documents:
+            del self._documents[_key(erased.system, document)]
+        del self._templates[cir_id]
+        return True
+
+    def _free_document_keys(
+        self, cir_id: str, system: SourceSystem, documents: Iterable[TravelDocument]
+    ) -> list[_DocumentKey]:
+        keys = [_key(system, document) for document in documents]
+        if len(set(keys)) != len(keys):
+            raise Conflict("the same travel document is given twice")
+        for key in keys:
+            holder = self._documents.get(key)
+            if holder is not None and holder != cir_id:
+                raise Conflict(f"the travel document is already in a {system} file of the CIR")
+        return keys
+
+
+def _key(system: SourceSystem, document: TravelDocument) -> _DocumentKey:
+    return (system, document.number, document.issuing_state)
+
+
+def _by_modality(templates: Iterable[BiometricTemplate]) -> dict[Modality, BiometricTemplate]:
+    by_modality: dict[Modality, BiometricTemplate] = {}
+    for template in templates:
+        if template.modality in by_modality:
+            raise Conflict(f"two templates of modality {template.modality} are given")
+        by_modality[template.modality] = template
+    return by_modality
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"instants must be timezone-aware: {value!r}")
+    return value.astimezone(UTC)

@@ -1,0 +1,102 @@
+"""Migrations: they build the schema `metadata` describes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+from typer.testing import CliRunner
+
+from limes.cli import app
+from limes.db.engine import make_engine
+from limes.db.migrate import current, head, upgrade
+from limes.db.tables import metadata
+
+CIR_TABLES = {"cir_identity_files", "cir_travel_documents", "cir_biometric_templates"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue(f"empty_{request.param}_url")
+    return url
+
+
+@pytest.fixture
+def engine(empty_url: str) -> Iterator[Engine]:
+    sql_engine = make_engine(empty_url)
+    try:
+        yield sql_engine
+    finally:
+        sql_engine.dispose()
+
+
+def test_upgrade_creates_the_tables_and_records_the_revision(engine: Engine) -> None:
+    assert current(engine) is None
+    assert upgrade(engine) == head()
+    assert current(engine) == head()
+    assert set(inspect(engine).get_table_names()) == {*metadata.tables, "alembic_version"}
+
+
+def test_the_first_revision_creates_the_cir(engine: Engine) -> None:
+    assert upgrade(engine, "0001_cir") == "0001_cir"
+    assert set(inspect(engine).get_table_names()) == {*CIR_TABLES, "alembic_version"}
+    assert upgrade(engine) == head()
+
+
+def test_upgrade_is_idempotent(empty_url: str) -> None:
+    assert upgrade(empty_url) == head()
+    assert upgrade(empty_url) == head()
+    assert current(empty_url) == head()
+
+
+def test_the_migrated_schema_is_the_one_metadata_describes(engine: Engine) -> None:
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+
+
+def test_the_migrated_schema_has_the_lookup_and_cascade_constraints(engine: Engine) -> None:
+    upgrade(engine)
+    inspector = inspect(engine)
+    unique = inspector.get_unique_constraints("cir_travel_documents")
+    assert [c["column_names"] for c in unique] == [["system", "number", "issuing_state"]]
+    for table in ("cir_travel_documents", "cir_biometric_templates"):
+        (foreign_key,) = inspector.get_foreign_keys(table)
+        assert foreign_key["referred_table"] == "cir_identity_files"
+        assert foreign_key["options"].get("ondelete") == "CASCADE"
+
+
+def test_every_table_is_prefixed_with_its_system_and_names_fit_postgres() -> None:
+    systems = ("cir_", "ees_", "vis_", "etias_", "sis_", "eurodac_", "ecris_", "mid_", "crrs_")
+    for table in metadata.tables.values():
+        assert table.name.startswith(systems), table.name
+        names = [c.name for c in table.constraints] + [i.name for i in table.indexes]
+        for name in names:
+            assert isinstance(name, str)
+            assert len(name) <= 63, name
+
+
+def test_the_cli_migrates_the_configured_database(
+    empty_sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIMES_DATABASE_URL", empty_sqlite_url)
+    runner = CliRunner()
+    before = runner.invoke(app, ["db", "current"])
+    assert before.exit_code == 0
+    assert before.output.strip().endswith("at revision none")
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    assert upgraded.exit_code == 0
+    assert upgraded.output.strip() == f"{empty_sqlite_url}: at revision {head()}"
+    assert runner.invoke(app, ["db", "current"]).output.strip().endswith(f"at revision {head()}")
+
+
+def test_the_cli_reports_an_unreachable_database_in_one_line() -> None:
+    url = "postgresql+psycopg://limes:secret@127.0.0.1:1/limes"
+    result = CliRunner().invoke(app, ["db", "upgrade", "--url", url])
+    assert result.exit_code == 2
+    assert "the database cannot be reached" in result.output
+    assert "secret" not in result.output
