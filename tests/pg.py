@@ -177,6 +177,15 @@ class PostgresServer:
         with psycopg.connect(self._conninfo(), autocommit=True) as connection:
             connection.execute(statement)
 
+    def pause(self) -> None:
+        """Kill the server as a crash would (immediate shutdown), keeping its data."""
+        self._pg("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port and data."""
+        self._start_once()
+        self._wait_ready()
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its directory."""
         if (self.data_dir / "postmaster.pid").exists():

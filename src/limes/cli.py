@@ -15,6 +15,7 @@ from limes import jsonio
 from limes.core.clock import SystemClock
 from limes.core.errors import DomainError
 from limes.db.cli import db_app
+from limes.ees.cli import ees_app
 
 app = typer.Typer(
     name="limes",
@@ -24,6 +25,9 @@ app = typer.Typer(
 )
 
 app.add_typer(db_app, name="db", help="Create or migrate the database (LIMES_DATABASE_URL).")
+app.add_typer(
+    ees_app, name="ees", help="The EES's scheduled work: overstays, retention, fall-back."
+)
 
 BatchOption = Annotated[
     bool, typer.Option("--batch", help="Read JSON lines; print one result line per input line.")

@@ -64,3 +64,22 @@ class FixedClock:
         if instant.tzinfo is None:
             raise ValueError("FixedClock needs a timezone-aware instant")
         self.instant = instant.astimezone(UTC)
+
+
+class OffsetClock:
+    """The machine's clock moved by an offset: the demo's way of letting time pass."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        """The machine's instant plus the offset, UTC."""
+        return datetime.now(UTC) + self.offset
+
+    def today(self) -> date:
+        """The calendar day of `now()` in UTC."""
+        return self.now().date()
+
+    def advance(self, delta: timedelta) -> None:
+        """Let `delta` more time pass."""
+        self.offset += delta

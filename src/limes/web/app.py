@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 
 import limes
 from limes.access.api import router as access_api
+from limes.admin.api import router as admin_api
 from limes.ees.api import router as ees_api
+from limes.ees.scheduler import EesScheduler
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
@@ -25,9 +29,24 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def create_app(services: Services) -> FastAPI:
     """Build the application over services built by `limes.bootstrap`."""
+    scheduler = EesScheduler(
+        services.ees_operations,
+        services.ees_fallback,
+        services.settings.ees.job_interval_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        scheduler.start()
+        try:
+            yield
+        finally:
+            scheduler.stop()
+
     # The stock documentation pages load their scripts from a CDN; ours are vendored
     # so that they work offline.
     app = FastAPI(
+        lifespan=lifespan,
         title="limes",
         version=limes.__version__,
         summary="An open implementation of the EU's interoperable border information systems.",
@@ -39,6 +58,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.clock = services.clock
     install_problem_handlers(app)
     app.include_router(access_api)
+    app.include_router(admin_api)
     app.include_router(ees_api)
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)

@@ -1,0 +1,1 @@
+"""Administration that belongs to no single system: the demo clock."""
