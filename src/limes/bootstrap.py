@@ -50,7 +50,8 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         clock=clock,
         engine=engine,
         ees_store=store,
-        access=AccessService(demo_users(), settings.secret_key.encode(), clock),
+        # Sessions expire in real time, whatever the (demo) clock of the systems says.
+        access=AccessService(demo_users(), settings.secret_key.encode(), SystemClock()),
         ees=ees,
         ees_operations=EesOperations(store, clock),
         ees_fallback=FallbackRecorder(ees, SqliteFallbackQueue(settings.ees.fallback_path), clock),

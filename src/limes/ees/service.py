@@ -185,8 +185,9 @@ class EesService:
             self._log(
                 uow, actor, "record_entry", check, at, (individual_file.file_id, record.record_id)
             )
+        after = replace(check, individual_file=individual_file, entries=(*check.entries, record))
         return CrossingReceipt(
-            record.record_id, individual_file.file_id, created, False, check, entry=record
+            record.record_id, individual_file.file_id, created, False, after, entry=record
         )
 
     def record_exit(
@@ -272,8 +273,13 @@ class EesService:
             self._log(
                 uow, actor, "record_exit", check, at, (individual_file.file_id, closed.record_id)
             )
+        after = replace(
+            check,
+            individual_file=individual_file,
+            entries=tuple(closed if r.record_id == closed.record_id else r for r in check.entries),
+        )
         return CrossingReceipt(
-            closed.record_id, individual_file.file_id, created, False, check, entry=closed
+            closed.record_id, individual_file.file_id, created, False, after, entry=closed
         )
 
     def record_refusal(
@@ -343,8 +349,9 @@ class EesService:
                 at,
                 (individual_file.file_id, refusal.record_id),
             )
+        after = replace(check, individual_file=individual_file, refusals=(*check.refusals, refusal))
         return CrossingReceipt(
-            refusal.record_id, individual_file.file_id, created, False, check, refusal=refusal
+            refusal.record_id, individual_file.file_id, created, False, after, refusal=refusal
         )
 
     # -- internals ---------------------------------------------------------------
