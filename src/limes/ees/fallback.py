@@ -204,6 +204,7 @@ def _encode(crossing: QueuedCrossing) -> str:
             if v
             else None
         ),
+        "stamp_date": r.stamp_date.isoformat() if r.stamp_date else None,
         "key": crossing.idempotency_key,
         "at": crossing.at.isoformat(),
         "reasons": [x.value for x in crossing.reasons],
@@ -240,6 +241,7 @@ def _decode(sequence: int, payload: str, failure: str | None) -> QueuedCrossing:
         capture=Capture(templates, status),
         visa=visa,
         traveller_kind=TravellerKind(b["traveller_kind"]) if b["traveller_kind"] else None,
+        stamp_date=date.fromisoformat(b["stamp_date"]) if b.get("stamp_date") else None,
     )
     return QueuedCrossing(
         sequence=sequence,

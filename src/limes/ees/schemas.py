@@ -87,6 +87,11 @@ class CrossingIn(BaseModel):
     traveller_kind: TravellerKind | None = None
     visa: VisaIn | None = None
     capture: CaptureIn = Field(default_factory=CaptureIn)
+    stamp_date: IsoDate | None = Field(
+        default=None,
+        description="The date of the stamp affixed alongside during the transition "
+        "(Reg. (EU) 2025/1534 Art 5)",
+    )
 
     def to_domain(self, today: date) -> CrossingRequest:
         """The service's request; synthetic capture is keyed by the document."""
@@ -112,6 +117,7 @@ class CrossingIn(BaseModel):
             capture=Capture(templates, self.capture.fingerprint_status),
             visa=visa,
             traveller_kind=self.traveller_kind,
+            stamp_date=self.stamp_date,
         )
 
 
@@ -220,6 +226,8 @@ class EntryPublic(BaseModel):
     exit_crossing_point: str | None
     overstay_from: date | None
     rebuttal: str | None
+    entry_stamp: date | None = None
+    exit_stamp: date | None = None
 
 
 class RefusalPublic(BaseModel):
@@ -284,6 +292,8 @@ def entry_public(r: EntryExitRecord) -> EntryPublic:
         exit_crossing_point=r.exit_crossing_point,
         overstay_from=r.overstay_from,
         rebuttal=r.rebuttal,
+        entry_stamp=r.entry_stamp,
+        exit_stamp=r.exit_stamp,
     )
 
 

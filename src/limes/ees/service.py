@@ -179,6 +179,7 @@ class EesService:
                 authorised_stay_until=assessment.authorised_until,
                 source=source,
                 visa=request.visa,
+                entry_stamp=request.stamp_date,
             )
             uow.ees.add_entry(record)
             self._remember(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
@@ -255,6 +256,7 @@ class EesService:
                 open_entry,
                 exit_at=at,
                 exit_crossing_point=check.crossing_point.code,
+                exit_stamp=request.stamp_date,
                 overstay_from=open_entry.overstay_from
                 or (
                     open_entry.authorised_stay_until.fromordinal(
@@ -387,16 +389,19 @@ class EesService:
         warnings: list[str] = []
         assessment: StayAssessment | None = None
         open_entry = next((r for r in entries if r.is_open), None)
+        biometric_file = (
+            individual_file is not None and individual_file.completeness is Completeness.COMPLETE
+        )
         if direction is Direction.ENTRY:
             if open_entry is not None:
                 warnings.append(
                     f"The entry of {open_entry.entry_at:%Y-%m-%d} has no exit on record."
                 )
-            assessment = assess_entry(entries, today, request.visa)
+            assessment = assess_entry(entries, today, request.visa, biometric_file)
             if assessment.earlier_overstays:
                 warnings.append(f"{assessment.earlier_overstays} earlier overstay(s) on record.")
         elif open_entry is not None:
-            assessment = assess_exit(entries, open_entry, today)
+            assessment = assess_exit(entries, open_entry, today, biometric_file)
             if assessment.overstay_days:
                 warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
         else:

@@ -254,3 +254,34 @@ def test_invalid_and_expired_documents_are_refused_with_field_errors(service: Ee
     expired = Traveller(number="E0000001", expiry=date(2026, 1, 1))
     with pytest.raises(InvalidDocument, match="expired"):
         service.record_entry(GUARD, expired.at())
+
+
+def test_a_stamp_that_disagrees_prevails_over_a_file_without_biometrics(
+    service: EesService, store: EesStore, clock: FixedClock
+) -> None:
+    with store.unit_of_work(write=True) as uow:
+        uow.ees.put_crossing_point(replace(LAND, biometrics_required=False))
+    request = replace(
+        ADA.at(LAND.code, capture=Capture()), stamp_date=clock.today() - timedelta(days=20)
+    )
+    service.record_entry(GUARD, request)
+    clock.advance(timedelta(days=10))
+    service.record_exit(GUARD, ADA.at(LAND.code, capture=Capture()))
+    clock.advance(timedelta(days=1))
+    check = service.check(GUARD, ADA.at(LAND.code, capture=Capture()), Direction.ENTRY)
+    assert check.assessment is not None
+    # The stamp says the stay began 20 days before the EES entry: 31 days, not 11.
+    assert check.assessment.days_used == 31
+
+
+def test_the_ees_prevails_over_a_stamp_for_a_file_with_biometrics(
+    service: EesService, clock: FixedClock
+) -> None:
+    request = replace(ADA.at(), stamp_date=clock.today() - timedelta(days=20))
+    service.record_entry(GUARD, request)
+    clock.advance(timedelta(days=10))
+    service.record_exit(GUARD, ADA.at())
+    clock.advance(timedelta(days=1))
+    check = service.check(GUARD, ADA.at(), Direction.ENTRY)
+    assert check.assessment is not None
+    assert check.assessment.days_used == 11

@@ -114,6 +114,8 @@ entry_exit_records = Table(
     Column("overstay_from", Date, nullable=True),
     Column("rebuttal", Text, nullable=True),
     Column("rebutted_at", UTCDateTime, nullable=True),
+    Column("entry_stamp", Date, nullable=True),
+    Column("exit_stamp", Date, nullable=True),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
     Index(
         "uq_ees_entry_exit_records_one_open_entry",
@@ -226,6 +228,8 @@ def _entry(row: Row[Any]) -> EntryExitRecord:
         overstay_from=row.overstay_from,
         rebuttal=row.rebuttal,
         rebutted_at=row.rebutted_at,
+        entry_stamp=row.entry_stamp,
+        exit_stamp=row.exit_stamp,
     )
 
 
@@ -249,6 +253,8 @@ def _entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "overstay_from": r.overstay_from,
         "rebuttal": r.rebuttal,
         "rebutted_at": r.rebutted_at,
+        "entry_stamp": r.entry_stamp,
+        "exit_stamp": r.exit_stamp,
     }
 
 

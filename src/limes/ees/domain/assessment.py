@@ -42,7 +42,10 @@ def _visa(visa: VisaDetails | None, entries: Sequence[EntryExitRecord]) -> Short
 
 
 def assess_entry(
-    entries: Sequence[EntryExitRecord], today: date, visa: VisaDetails | None
+    entries: Sequence[EntryExitRecord],
+    today: date,
+    visa: VisaDetails | None,
+    biometric_file: bool = False,
 ) -> StayAssessment:
     """EES Art 11(1): the maximum authorised stay of an entry today, visa included.
 
@@ -50,7 +53,9 @@ def assess_entry(
     the current 180-day window, which is what the guard decides on.
     """
     closed = [r for r in entries if r.exit_at is not None]
-    calculation = calculate(stays_of(closed, today), today, Mode.PLANNING, _visa(visa, entries))
+    calculation = calculate(
+        stays_of(closed, today, biometric_file), today, Mode.PLANNING, _visa(visa, entries)
+    )
     answer = calculation.answer or calculation.answer_ignoring_overstay
     assert answer is not None  # noqa: S101 - one of the two is always set
     explanation = calculation.explanation
@@ -80,10 +85,13 @@ def _current(days_used: int, days: int, until: date | None) -> str:
 
 
 def assess_exit(
-    entries: Sequence[EntryExitRecord], open_entry: EntryExitRecord, today: date
+    entries: Sequence[EntryExitRecord],
+    open_entry: EntryExitRecord,
+    today: date,
+    biometric_file: bool = False,
 ) -> StayAssessment:
     """EES Art 11(3): at exit, any overstay beyond the authorised stay recorded at entry."""
-    calculation = calculate(stays_of(entries, today), today, Mode.CHECK)
+    calculation = calculate(stays_of(entries, today, biometric_file), today, Mode.CHECK)
     overstay_days = max(0, (today - open_entry.authorised_stay_until).days)
     if overstay_days:
         explanation = (

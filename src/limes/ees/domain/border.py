@@ -55,10 +55,18 @@ class CrossingRequest:
     capture: Capture = field(default_factory=Capture)
     visa: VisaDetails | None = None
     traveller_kind: TravellerKind | None = None
+    stamp_date: date | None = None  # the stamp affixed alongside, during the transition
 
     def digest(self, operation: str, extra: str = "") -> str:
         """A fingerprint of the request, to tell a retry from a different request."""
-        parts = [operation, self.mrz.strip(), self.crossing_point, repr(self.visa), extra]
+        parts = [
+            operation,
+            self.mrz.strip(),
+            self.crossing_point,
+            repr(self.visa),
+            str(self.stamp_date),
+            extra,
+        ]
         parts += [
             f"{t.modality}:{hashlib.sha256(t.vector).hexdigest()}" for t in self.capture.templates
         ]

@@ -151,6 +151,9 @@ class EntryExitRecord:
     overstay_from: date | None = None
     rebuttal: str | None = None
     rebutted_at: datetime | None = None
+    # Dates of the stamps affixed alongside during the transition (Reg. (EU) 2025/1534 Art 5).
+    entry_stamp: date | None = None
+    exit_stamp: date | None = None
 
     @property
     def is_open(self) -> bool:

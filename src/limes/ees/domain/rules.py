@@ -87,13 +87,33 @@ def refusal_keeps_biometrics(reasons: Iterable[RefusalReason]) -> bool:
     return any(reason in REFUSAL_REASONS_KEEPING_BIOMETRICS for reason in reasons)
 
 
-def stays_of(records: Iterable[EntryExitRecord], today: date) -> list[Stay]:
-    """The stays the calculator counts: each entry to its exit, an open entry to today."""
-    return [
-        Stay(r.entry_at.date(), r.exit_at.date() if r.exit_at is not None else today)
-        for r in records
-        if r.exit_at is not None or r.entry_at.date() <= today
-    ]
+def stays_of(
+    records: Iterable[EntryExitRecord], today: date, biometric_file: bool = False
+) -> list[Stay]:
+    """The stays the calculator counts: each entry to its exit, an open entry to today.
+
+    Where a stamp affixed alongside disagrees with the EES, the date that prevails
+    under Reg. (EU) 2025/1534 Art 5 is used (see `stamp_or_ees`).
+    """
+    stays: list[Stay] = []
+    for r in records:
+        entry = _prevailing(r.entry_at.date(), r.entry_stamp, biometric_file)
+        if r.exit_at is None:
+            if entry <= today:
+                stays.append(Stay(entry, today))
+            continue
+        exit_ = _prevailing(r.exit_at.date(), r.exit_stamp, biometric_file)
+        if exit_ < entry:  # contradictory stamps: keep what the EES recorded
+            entry, exit_ = r.entry_at.date(), r.exit_at.date()
+        stays.append(Stay(entry, exit_))
+    return stays
+
+
+def _prevailing(ees_date: date, stamp_date: date | None, biometric_file: bool) -> date:
+    if stamp_date is None:
+        return ees_date
+    winner = stamp_or_ees(ees_date, stamp_date, biometric_file)
+    return stamp_date if winner is StampPrecedence.STAMP else ees_date
 
 
 def overstay_from(record: EntryExitRecord, today: date) -> date | None:
