@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -284,11 +285,42 @@ def _crossing_point(row: Row[Any]) -> CrossingPoint:
     )
 
 
+class CrossingPointCache:
+    """Crossing points change rarely and are read at every crossing: keep them briefly.
+
+    A change made in this process is seen at once; one made by another process within
+    `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float = 2.0) -> None:
+        self._ttl = ttl
+        self._entries: dict[str, tuple[float, CrossingPoint]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, code: str) -> CrossingPoint | None:
+        """The cached crossing point, if still fresh."""
+        found = self._entries.get(code)
+        if found is None or time.monotonic() - found[0] > self._ttl:
+            return None
+        return found[1]
+
+    def put(self, crossing_point: CrossingPoint) -> None:
+        """Remember a crossing point just read."""
+        with self._lock:
+            self._entries[crossing_point.code] = (time.monotonic(), crossing_point)
+
+    def forget(self, code: str) -> None:
+        """Drop a crossing point that is being changed."""
+        with self._lock:
+            self._entries.pop(code, None)
+
+
 class SqlEesRepository:
     """The EES repository on one connection of an open transaction."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, cache: CrossingPointCache | None = None) -> None:
         self._c = connection
+        self._cache = cache or CrossingPointCache(ttl=0)
 
     def add_file(self, individual_file: IndividualFile) -> None:
         """Store a new individual file."""
@@ -427,11 +459,19 @@ class SqlEesRepository:
 
     def crossing_point(self, code: str) -> CrossingPoint | None:
         """The crossing point with this code, or None."""
+        cached = self._cache.get(code)
+        if cached is not None:
+            return cached
         row = self._c.execute(select(crossing_points).where(crossing_points.c.code == code)).first()
-        return _crossing_point(row) if row else None
+        if row is None:
+            return None
+        found = _crossing_point(row)
+        self._cache.put(found)
+        return found
 
     def put_crossing_point(self, crossing_point: CrossingPoint) -> None:
         """Create or replace a crossing point."""
+        self._cache.forget(crossing_point.code)
         values = {
             "code": crossing_point.code,
             "name": crossing_point.name,
@@ -521,8 +561,8 @@ class SqlEesRepository:
 class SqlEesUnitOfWork:
     """The EES and CIR repositories on one transaction."""
 
-    def __init__(self, connection: Connection) -> None:
-        self._ees = SqlEesRepository(connection)
+    def __init__(self, connection: Connection, cache: CrossingPointCache | None = None) -> None:
+        self._ees = SqlEesRepository(connection, cache)
         self._identities = SqlIdentityRepository(connection)
 
     @property
@@ -547,6 +587,7 @@ class SqlEesStore:
         self._engine = engine
         self._serialise_writes = engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock()
+        self._crossing_points = CrossingPointCache()
 
     @property
     def engine(self) -> Engine:
@@ -558,7 +599,7 @@ class SqlEesStore:
         """One transaction over the EES and CIR tables."""
         if write and self._serialise_writes:
             with self._write_lock, SqlUnitOfWork(self._engine) as uow:
-                yield SqlEesUnitOfWork(uow.connection)
+                yield SqlEesUnitOfWork(uow.connection, self._crossing_points)
             return
         with SqlUnitOfWork(self._engine, read_only=not write) as uow:
-            yield SqlEesUnitOfWork(uow.connection)
+            yield SqlEesUnitOfWork(uow.connection, self._crossing_points)
