@@ -58,9 +58,12 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
     )
 
 
-def build_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
-    """Build the FastAPI application with its real dependencies."""
+def build_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    services: Services | None = None,
+) -> FastAPI:
+    """Build the FastAPI application with its real dependencies, or over `services`."""
     from limes.web.app import create_app
 
-    services = build_services(settings, clock)
-    return create_app(services)
+    return create_app(services or build_services(settings, clock))

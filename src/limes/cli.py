@@ -7,7 +7,8 @@ stdout; bad input is a one-line message on stderr and exit code 2.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +17,9 @@ from limes.core.clock import SystemClock
 from limes.core.errors import DomainError
 from limes.db.cli import db_app
 from limes.ees.cli import ees_app
+
+if TYPE_CHECKING:
+    from limes.settings import Settings
 
 app = typer.Typer(
     name="limes",
@@ -88,18 +92,75 @@ def serve(
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    travellers: Annotated[
+        int,
+        typer.Option(min=0, help="How many synthetic travellers to seed into an empty database."),
+    ] = 200,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="Delete the demo database, the fall-back queue and the featured travellers "
+            "under ./var first.",
+        ),
+    ] = False,
 ) -> None:
-    """Start limes with its demo pages and print where to open them."""
+    """Seed synthetic travellers, start limes with its demo pages and print where to open them.
+
+    The demo clock starts at the machine's time and can be moved forward
+    (POST /api/v1/admin/clock as admin) to let days pass.
+    """
     import uvicorn
 
-    from limes.bootstrap import build_app
+    from limes.access.demo import DEMO_PASSWORD, demo_users
+    from limes.bootstrap import build_app, build_services
+    from limes.core.clock import OffsetClock
+    from limes.settings import Settings
+    from limes.sim.seed import DEFAULT_FEATURED_PATH, seed_demo
 
+    settings = Settings()
+    if reset:
+        _reset_demo(settings, DEFAULT_FEATURED_PATH)
+    services = build_services(settings, OffsetClock())
+    report = seed_demo(services, travellers=travellers, featured_path=DEFAULT_FEATURED_PATH)
     base = f"http://{host}:{port}"
     typer.echo("limes demo")
-    typer.echo(f"  stay calculator:  {base}/")
-    typer.echo(f"  API documentation: {base}/docs")
+    typer.echo(f"  {report.summary()}")
+    typer.echo(f"  stay calculator:    {base}/")
+    typer.echo(f"  border desk:        {base}/ees/desk")
+    typer.echo(f"  sign in:            {base}/login")
+    typer.echo(f"  API documentation:  {base}/docs")
+    typer.echo(f"  demo users, all with the password {DEMO_PASSWORD}:")
+    for user in demo_users():
+        typer.echo(f"    {user.user_id:<12} {user.name} ({user.role.value})")
+    featured = DEFAULT_FEATURED_PATH
+    note = "" if featured.exists() else " (missing: start again with --reset to write it)"
+    typer.echo(f"  featured travellers, with MRZs to paste at the desk: {featured}{note}")
+    typer.echo("  let days pass: POST /api/v1/admin/clock as admin")
     typer.echo("  press Ctrl+C to stop")
-    uvicorn.run(build_app(), host=host, port=port, log_level="warning")
+    uvicorn.run(build_app(services=services), host=host, port=port, log_level="warning")
+
+
+def _reset_demo(settings: Settings, featured: Path) -> None:
+    """Delete the demo's SQLite file, fall-back queue and featured travellers under ./var."""
+    from sqlalchemy.engine import make_url
+
+    from limes.db.engine import default_database_url
+
+    var = Path("var").resolve()
+    paths = [Path(settings.ees.fallback_path), featured]
+    url = make_url(default_database_url(settings))
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        paths.append(Path(url.database))
+    else:
+        typer.echo("  --reset: the database is not an SQLite file; it is left as it is", err=True)
+    for path in paths:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(var):
+            typer.echo(f"  --reset: {path} is not under ./var; it is left as it is", err=True)
+            continue
+        for victim in (resolved, *(Path(f"{resolved}{s}") for s in ("-wal", "-shm", "-journal"))):
+            victim.unlink(missing_ok=True)
 
 
 def main() -> None:

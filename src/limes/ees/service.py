@@ -49,6 +49,7 @@ from limes.ees.domain.models import (
     TravellerKind,
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
+from limes.ees.planning import transact
 from limes.ees.ports import (
     AccessLogEntry,
     BiometricVerifier,
@@ -58,6 +59,7 @@ from limes.ees.ports import (
     VerificationOutcome,
 )
 from limes.interop.cir.models import IdentityFile, SourceSystem
+from limes.shortstay import Limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +120,13 @@ class EesService:
         """EES Art 23: verify the document and the traveller, and run the calculator."""
         now = self._clock.now()
         document = read_document(request.mrz, now.date(), direction)
-        with self._store.unit_of_work(write=True) as uow:
+
+        def decide(uow: EesUnitOfWork) -> BorderCheck:
             check = self._check(uow, request, direction, document, now)
             self._log(uow, actor, f"check_{direction}", check, now)
-        return check
+            return check
+
+        return transact(self._store, decide)
 
     # -- recording ---------------------------------------------------------------
 
@@ -137,7 +142,8 @@ class EesService:
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.ENTRY)
         digest = request.digest("entry")
-        with self._store.unit_of_work(write=True) as uow:
+
+        def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = self._replay(uow, actor, idempotency_key, "entry", digest, request, at)
             if replay is not None:
                 return replay
@@ -159,12 +165,7 @@ class EesService:
             assessment = check.assessment
             assert assessment is not None  # noqa: S101 - set for every entry check
             if assessment.authorised_until is None:
-                next_entry = assessment.next_entry
-                when = f" A stay may start on {next_entry.date}." if next_entry else ""
-                raise NoStayPossible(
-                    f"No stay may be authorised: {assessment.days_used} days are used in the "
-                    f"180-day period.{when} Record a refusal (reason F) instead."
-                )
+                raise NoStayPossible(_no_stay_reason(assessment))
             fingerprint_status, completeness = biometrics_on_entry(
                 check.crossing_point, request, kind, document, at.date()
             )
@@ -186,10 +187,14 @@ class EesService:
             self._log(
                 uow, actor, "record_entry", check, at, (individual_file.file_id, record.record_id)
             )
-        after = replace(check, individual_file=individual_file, entries=(*check.entries, record))
-        return CrossingReceipt(
-            record.record_id, individual_file.file_id, created, False, after, entry=record
-        )
+            after = replace(
+                check, individual_file=individual_file, entries=(*check.entries, record)
+            )
+            return CrossingReceipt(
+                record.record_id, individual_file.file_id, created, False, after, entry=record
+            )
+
+        return transact(self._store, decide)
 
     def record_exit(
         self,
@@ -208,7 +213,8 @@ class EesService:
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.EXIT)
         digest = request.digest("exit", str(stamp_entry_date))
-        with self._store.unit_of_work(write=True) as uow:
+
+        def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = self._replay(uow, actor, idempotency_key, "exit", digest, request, at)
             if replay is not None:
                 return replay
@@ -275,14 +281,18 @@ class EesService:
             self._log(
                 uow, actor, "record_exit", check, at, (individual_file.file_id, closed.record_id)
             )
-        after = replace(
-            check,
-            individual_file=individual_file,
-            entries=tuple(closed if r.record_id == closed.record_id else r for r in check.entries),
-        )
-        return CrossingReceipt(
-            closed.record_id, individual_file.file_id, created, False, after, entry=closed
-        )
+            after = replace(
+                check,
+                individual_file=individual_file,
+                entries=tuple(
+                    closed if r.record_id == closed.record_id else r for r in check.entries
+                ),
+            )
+            return CrossingReceipt(
+                closed.record_id, individual_file.file_id, created, False, after, entry=closed
+            )
+
+        return transact(self._store, decide)
 
     def record_refusal(
         self,
@@ -303,22 +313,26 @@ class EesService:
         # A refused traveller's document may be expired or forged: read it, do not demand it valid.
         document = read_document(request.mrz, at.date(), Direction.EXIT)
         digest = request.digest("refusal", ",".join(sorted(reasons)))
-        with self._store.unit_of_work(write=True) as uow:
-            replay = self._replay(uow, actor, idempotency_key, "refusal", digest, request, at)
+        offered = request
+
+        def decide(uow: EesUnitOfWork) -> CrossingReceipt:
+            replay = self._replay(uow, actor, idempotency_key, "refusal", digest, offered, at)
             if replay is not None:
                 return replay
-            check = self._check(uow, request, Direction.ENTRY, document, at)
+            check = self._check(uow, offered, Direction.ENTRY, document, at)
             keep = refusal_keeps_biometrics(reasons)
+            request = offered
             if keep:
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point, request, traveller_kind(request), document, at.date()
                 )
             else:
                 fingerprint_status, completeness = (
-                    FingerprintStatus.NOT_REQUIRED,
-                    Completeness.COMPLETE,
+                    # Nothing is kept: a later entry completes the file.
+                    FingerprintStatus.NOT_CAPTURED,
+                    Completeness.PENDING_BIOMETRICS,
                 )
-                request = replace(request, capture=Capture())
+                request = replace(offered, capture=Capture())
             individual_file, created = self._file_for(
                 uow,
                 check,
@@ -351,10 +365,14 @@ class EesService:
                 at,
                 (individual_file.file_id, refusal.record_id),
             )
-        after = replace(check, individual_file=individual_file, refusals=(*check.refusals, refusal))
-        return CrossingReceipt(
-            refusal.record_id, individual_file.file_id, created, False, after, refusal=refusal
-        )
+            after = replace(
+                check, individual_file=individual_file, refusals=(*check.refusals, refusal)
+            )
+            return CrossingReceipt(
+                refusal.record_id, individual_file.file_id, created, False, after, refusal=refusal
+            )
+
+        return transact(self._store, decide)
 
     # -- internals ---------------------------------------------------------------
 
@@ -580,3 +598,22 @@ class EesService:
                 result_references=references or found,
             )
         )
+
+
+def _no_stay_reason(assessment: StayAssessment) -> str:
+    """Why no stay may be authorised, and the refusal reason that fits (SBC Annex V Part B)."""
+    answer = assessment.calculation.answer or assessment.calculation.answer_ignoring_overstay
+    limit = answer.limited_by if answer else None
+    if limit is not None and limit is not Limit.RULE_90_180:
+        what = {
+            Limit.VISA_ENTRIES: "the entries of the visa are used",
+            Limit.VISA_VALIDITY: "the visa is not valid on this date",
+            Limit.VISA_DURATION: "the days of stay the visa allows are used",
+        }[limit]
+        return f"No stay may be authorised: {what}. Record a refusal (reason C) instead."
+    next_entry = assessment.next_entry
+    when = f" A stay may start on {next_entry.date}." if next_entry else ""
+    return (
+        f"No stay may be authorised: {assessment.days_used} days are used in the 180-day "
+        f"period.{when} Record a refusal (reason F) instead."
+    )

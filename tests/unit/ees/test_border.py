@@ -30,6 +30,7 @@ from limes.ees.domain.models import (
 )
 from limes.ees.ports import EesStore
 from limes.ees.service import EesService
+from limes.shortstay import EntriesAllowed
 from tests.ees_factories import AIRPORT, LAND, Traveller, visa
 from tests.unit.ees.conftest import GUARD, peek
 
@@ -285,3 +286,38 @@ def test_the_ees_prevails_over_a_stamp_for_a_file_with_biometrics(
     check = service.check(GUARD, ADA.at(), Direction.ENTRY)
     assert check.assessment is not None
     assert check.assessment.days_used == 11
+
+
+def test_a_used_single_entry_visa_suggests_reason_c(service: EesService, clock: FixedClock) -> None:
+    traveller = Traveller(surname="BORA", number="P4440001", nationality="IND")
+    today = clock.today()
+    sticker = visa(
+        valid_from=today,
+        valid_until=today + timedelta(days=60),
+        days=30,
+        entries=EntriesAllowed.ONE,
+    )
+    service.record_entry(GUARD, traveller.at(visa=sticker))
+    clock.advance(timedelta(days=5))
+    service.record_exit(GUARD, traveller.at(visa=sticker))
+    clock.advance(timedelta(days=5))
+    with pytest.raises(NoStayPossible, match=r"reason C"):
+        service.record_entry(GUARD, traveller.at(visa=sticker))
+
+
+def test_a_file_made_by_a_refusal_without_biometrics_is_completed_at_a_later_entry(
+    service: EesService, store: EesStore, clock: FixedClock
+) -> None:
+    refused = service.record_refusal(GUARD, ADA.at(), [RefusalReason.E])
+    state = peek(store).ees.get_file(refused.file_id)
+    assert state is not None
+    assert state.completeness is Completeness.PENDING_BIOMETRICS
+    clock.advance(timedelta(days=2))
+    service.record_entry(GUARD, ADA.at())
+    state = peek(store).ees.get_file(refused.file_id)
+    assert state is not None
+    assert state.completeness is Completeness.COMPLETE
+    clock.advance(timedelta(days=2))
+    check = service.check(GUARD, ADA.at(), Direction.EXIT)
+    assert check.verification is not None
+    assert check.verification.matched is True

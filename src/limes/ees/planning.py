@@ -1,0 +1,101 @@
+"""Read first, write briefly: the border's units of work.
+
+A crossing is decided on a read-only snapshot (file lookup, history, 1:1
+verification, calculator), which runs beside other desks; only its writes are then
+applied, in a short write transaction. The database's constraints (one document per
+file, one open entry per file, one use of an Idempotency-Key) catch a desk that wrote
+first; the crossing is then decided again on a fresh snapshot, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from limes.core.errors import Conflict
+from limes.ees.ports import EesRepository, EesStore, EesUnitOfWork
+from limes.interop.cir.ports import IdentityRepository
+
+T = TypeVar("T")
+
+_EES_WRITES = frozenset(
+    {
+        "add_file",
+        "update_file",
+        "add_entry",
+        "update_entry",
+        "add_refusal",
+        "erase_entry",
+        "erase_refusal",
+        "erase_file",
+        "put_crossing_point",
+        "log_access",
+        "remember_outcome",
+    }
+)
+_CIR_WRITES = frozenset({"add", "update", "put_templates", "erase"})
+
+_Write = tuple[str, str, tuple[Any, ...], dict[str, Any]]
+
+
+class _Recorder:
+    """Forwards reads to the snapshot; keeps writes for later."""
+
+    def __init__(
+        self, target: object, name: str, writes: frozenset[str], log: list[_Write]
+    ) -> None:
+        self._target = target
+        self._name = name
+        self._writes = writes
+        self._log = log
+
+    def __getattr__(self, method: str) -> Any:
+        if method not in self._writes:
+            return getattr(self._target, method)
+
+        def record(*args: Any, **kwargs: Any) -> None:
+            self._log.append((self._name, method, args, kwargs))
+
+        return record
+
+
+class PlannedUnitOfWork:
+    """A unit of work whose reads see a snapshot and whose writes are kept."""
+
+    def __init__(self, snapshot: EesUnitOfWork) -> None:
+        self.writes: list[_Write] = []
+        self._ees = cast(EesRepository, _Recorder(snapshot.ees, "ees", _EES_WRITES, self.writes))
+        self._identities = cast(
+            IdentityRepository,
+            _Recorder(snapshot.identities, "identities", _CIR_WRITES, self.writes),
+        )
+
+    @property
+    def ees(self) -> EesRepository:
+        """The EES tables: reads now, writes later."""
+        return self._ees
+
+    @property
+    def identities(self) -> IdentityRepository:
+        """The CIR: reads now, writes later."""
+        return self._identities
+
+
+def transact(store: EesStore, decide: Callable[[EesUnitOfWork], T]) -> T:
+    """Decide on a snapshot, then apply the decision's writes in one short transaction."""
+    for attempt in (1, 2):
+        with store.unit_of_work(write=False) as snapshot:
+            planned = PlannedUnitOfWork(snapshot)
+            outcome = decide(planned)
+        if not planned.writes:
+            return outcome
+        try:
+            with store.unit_of_work(write=True) as uow:
+                for target, method, args, kwargs in planned.writes:
+                    getattr(getattr(uow, target), method)(*args, **kwargs)
+        except Conflict:
+            if attempt == 2:
+                raise
+            continue  # another desk wrote first: decide again on what it wrote
+        return outcome
+    raise AssertionError("unreachable")  # pragma: no cover
