@@ -6,14 +6,18 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 from tests.conftest import settings_in
 
 from limes.bootstrap import build_app
+from limes.core.clock import FixedClock
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,13 +32,12 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real application, served by uvicorn in a thread on a free loopback port."""
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with uvicorn in a thread on a free loopback port; yield its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = build_app(settings_in(tmp_path_factory.mktemp("e2e")))
     config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -51,6 +54,25 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real application, served by uvicorn in a thread on a free loopback port."""
+    with serve(build_app(settings_in(tmp_path_factory.mktemp("e2e")))) as url:
+        yield url
+
+
+# The demo clock of the desk tests: it stands still until a test lets days pass.
+DESK_START = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def desk_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh application of its own (new SQLite database, a movable demo clock set to
+    DESK_START) for one test, so that letting days pass touches no other test."""
+    with serve(build_app(settings_in(tmp_path), clock=FixedClock(DESK_START))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

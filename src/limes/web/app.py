@@ -16,6 +16,7 @@ import limes
 from limes.access.api import router as access_api
 from limes.admin.api import router as admin_api
 from limes.ees.api import router as ees_api
+from limes.ees.pages import router as ees_pages
 from limes.ees.scheduler import EesScheduler
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
@@ -62,6 +63,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(ees_api)
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
+    app.include_router(ees_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
