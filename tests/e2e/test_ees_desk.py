@@ -7,7 +7,6 @@ administrator, and drives the desk as the demo border guard, with the keyboard.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page, Route, expect
+from tests.conftest import settings_in
+from tests.e2e.conftest import DESK_START, serve
+from tests.pg import PostgresServer, find_bin_dir
 
+from limes.bootstrap import build_app
+from limes.core.clock import FixedClock
 from limes.core.documents import MrzFields, MrzFormat, Sex, build_mrz
 
 pytestmark = pytest.mark.e2e
@@ -399,50 +403,70 @@ def test_a_retry_after_a_network_error_sends_the_same_idempotency_key(
     assert keys[2] != keys[0]
 
 
-def test_fall_back_queue_banner_and_a_queued_entry(
-    page: Page, desk_url: str, admin: APIRequestContext
+@pytest.fixture
+def outage_desk(tmp_path: Path) -> Iterator[tuple[str, PostgresServer]]:
+    """A desk whose central store is a PostgreSQL server of its own, to be taken down."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed: make postgres")
+    server = PostgresServer.start(bin_dir, name="limes-desk-outage")
+    try:
+        database = server.create_database("desk")
+        app = build_app(settings_in(tmp_path, database), clock=FixedClock(DESK_START))
+        try:
+            with serve(app) as url:
+                yield url, server
+        finally:
+            app.state.services.engine.dispose()
+    finally:
+        server.stop()
+
+
+@pytest.mark.postgres
+def test_the_desk_works_through_a_real_outage_of_the_central_store(
+    page: Page, browser: Browser, outage_desk: tuple[str, PostgresServer]
 ) -> None:
-    """The central system is down: the server keeps crossings locally (EES Art 21)."""
-    state = {"pending": 0}
+    """The central system goes down: the entry is kept locally (EES Art 21), then uploaded."""
+    desk_url, central = outage_desk
+    context = browser.new_context(base_url=desk_url)
+    try:
+        api = context.request
+        assert api.post(
+            "/api/v1/auth/sessions", data={"user": "admin", "password": "limes-demo"}
+        ).ok
+        assert api.put(
+            f"/api/v1/ees/crossing-points/{AIRPORT}",
+            data={"name": "Paris CDG", "country": "FRA", "border_type": "air"},
+        ).ok
+        sign_in_at_desk(page, desk_url)
+        choose_crossing_point(page, AIRPORT)
+        mrz = passport("E2E700007", surname="OKORO", given_names="CHIDI", nationality="NGA")
+        scan(page, mrz)
+        expect(page.get_by_test_id("verdict-max-stay")).to_have_text("90")
 
-    def fallback(route: Route) -> None:
-        if route.request.method == "POST":
-            uploaded = [f"E{i}" for i in range(state["pending"])]
-            state["pending"] = 0
-            body = {"pending": 0, "failed": [], "uploaded": uploaded}
-        else:
-            body = {"pending": state["pending"], "failed": [], "uploaded": []}
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+        central.pause()
+        page.keyboard.press("F8")
+        expect(page.get_by_test_id("outcome")).to_contain_text("local fall-back queue (Art 21)")
+        banner = page.get_by_test_id("fallback-banner")
+        expect(banner).to_contain_text("FALL-BACK: 1 crossings kept locally (Art 21)")
 
-    def queued(route: Route) -> None:
-        state["pending"] += 1
-        body = {
-            "record_id": f"queued-{state['pending']}",
-            "file_id": "",
-            "created_file": False,
-            "replayed": False,
-            "queued": True,
-            "check": None,
-        }
-        route.fulfill(status=202, content_type="application/json", body=json.dumps(body))
-
-    page.route("**/api/v1/ees/fallback**", fallback)
-    page.route("**/api/v1/ees/entries", queued)
-    sign_in_at_desk(page, desk_url)
-    choose_crossing_point(page, AIRPORT)
-    scan(page, passport("E2E700007", surname="OKORO", given_names="CHIDI", nationality="NGA"))
-    expect(page.get_by_test_id("verdict-max-stay")).to_have_text("90")
-
-    page.keyboard.press("F8")
-    expect(page.get_by_test_id("outcome")).to_contain_text("local fall-back queue (Art 21)")
-    expect(page.get_by_test_id("outcome-record-id")).to_have_text("queued-1")
-    banner = page.get_by_test_id("fallback-banner")
-    expect(banner).to_contain_text("FALL-BACK: 1 crossings kept locally (Art 21)")
-    expect(page.get_by_test_id("fallback-chip")).to_contain_text("fall-back")
-
-    page.get_by_test_id("fallback-replay").click()
-    expect(banner).to_be_hidden()
-    expect(page.get_by_test_id("outcome")).to_contain_text("1 crossing uploaded")
+        central.resume()
+        page.get_by_test_id("fallback-replay").click()
+        expect(banner).to_be_hidden()
+        expect(page.get_by_test_id("outcome")).to_contain_text("1 crossing uploaded")
+        assert api.post(
+            "/api/v1/auth/sessions", data={"user": "guard", "password": "limes-demo"}
+        ).ok
+        check = api.post(
+            "/api/v1/ees/border-checks?direction=exit",
+            data={"mrz": mrz, "crossing_point": AIRPORT, "capture": {"synthetic": True}},
+        )
+        assert check.ok, check.text()
+        [entry] = check.json()["entries"]
+        assert entry["source"] == "fallback"
+        assert entry["exit_at"] is None
+    finally:
+        context.close()
 
 
 def test_overstayer_list_and_sign_out(
