@@ -67,3 +67,8 @@ def build_app(
     from limes.web.app import create_app
 
     return create_app(services or build_services(settings, clock))
+
+
+def app_factory() -> FastAPI:
+    """The application from the environment's settings: for `uvicorn --factory --workers N`."""
+    return build_app()

@@ -79,13 +79,26 @@ def mrz(batch: BatchOption = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core).")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the HTTP API and the web pages."""
     import uvicorn
 
-    from limes.bootstrap import build_app
+    from limes.db.engine import default_database_url
+    from limes.db.migrate import upgrade
 
-    uvicorn.run(build_app(), host=host, port=port, log_level="info")
+    # Migrate once here, not in each worker at the same time.
+    upgrade(default_database_url())
+    uvicorn.run(
+        "limes.bootstrap:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
+    )
 
 
 @app.command()
