@@ -20,6 +20,7 @@ from limes.ees.schemas import (
     ReceiptPublic,
     RefusalIn,
     check_public,
+    crossing_point_public,
     entry_public,
     receipt_public,
 )
@@ -236,29 +237,11 @@ def run_retention(services: ServicesDep, user: UserDep) -> JobPublic:
     )
 
 
-def _crossing_point_public(cp: object) -> CrossingPointPublic:
-    from limes.ees.domain.models import CrossingPoint
-
-    assert isinstance(cp, CrossingPoint)  # noqa: S101
-    return CrossingPointPublic(
-        code=cp.code,
-        name=cp.name,
-        country=cp.country,
-        border_type=cp.border_type.value,
-        ees_active=cp.ees_active,
-        biometrics_required=cp.biometrics_required,
-        suspension=cp.suspension.value,
-        suspension_reason=cp.suspension_reason,
-        changed_at=cp.changed_at,
-        changed_by=cp.changed_by,
-    )
-
-
 @router.get("/crossing-points", response_model=list[CrossingPointPublic])
 def crossing_points(services: ServicesDep, user: UserDep) -> list[CrossingPointPublic]:
     """Every crossing point and how the EES runs there."""
     del user  # any signed-in user
-    return [_crossing_point_public(cp) for cp in services.ees_operations.crossing_points()]
+    return [crossing_point_public(cp) for cp in services.ees_operations.crossing_points()]
 
 
 class CrossingPointIn(BaseModel):
@@ -286,7 +269,7 @@ def put_crossing_point(
     updated = services.ees_operations.put_crossing_point(
         _actor(user, purpose), code, **body.model_dump(exclude_none=True)
     )
-    return _crossing_point_public(updated)
+    return crossing_point_public(updated)
 
 
 class FallbackPublic(BaseModel):

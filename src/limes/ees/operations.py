@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from limes.core.clock import Clock
 from limes.core.errors import FieldError, InvalidRequest
@@ -16,7 +16,7 @@ from limes.ees.domain.models import (
     SuspensionScope,
 )
 from limes.ees.domain.rules import RetentionAction, RetentionStep, overstay_from, retention_plan
-from limes.ees.ports import AccessLogEntry, EesStore
+from limes.ees.ports import EesStore
 from limes.ees.service import Actor
 from limes.interop.cir.models import IdentityFile
 
@@ -73,16 +73,8 @@ class EesOperations:
                 identity = uow.identities.get(individual_file.cir_id)
                 listed.append(Overstayer(record, individual_file, identity))
             uow.ees.log_access(
-                AccessLogEntry(
-                    at=now,
-                    user_id=actor.user_id,
-                    role=actor.role,
-                    authority=actor.authority,
-                    purpose=actor.purpose,
-                    operation="list_overstayers",
-                    crossing_point=None,
-                    query={},
-                    result_references=tuple(o.record.record_id for o in listed),
+                actor.access(
+                    now, "list_overstayers", references=tuple(o.record.record_id for o in listed)
                 )
             )
         return listed
@@ -107,16 +99,11 @@ class EesOperations:
             rebutted = replace(record, rebuttal=evidence.strip(), rebutted_at=now)
             uow.ees.update_entry(rebutted)
             uow.ees.log_access(
-                AccessLogEntry(
-                    at=now,
-                    user_id=actor.user_id,
-                    role=actor.role,
-                    authority=actor.authority,
-                    purpose=actor.purpose,
-                    operation="rebut_overstay",
-                    crossing_point=None,
+                actor.access(
+                    now,
+                    "rebut_overstay",
                     query={"record_id": record_id},
-                    result_references=(record.file_id, record_id),
+                    references=(record.file_id, record_id),
                 )
             )
         return rebutted
@@ -201,25 +188,16 @@ class EesOperations:
             )
             uow.ees.put_crossing_point(updated)
             uow.ees.log_access(
-                AccessLogEntry(
-                    at=now,
-                    user_id=actor.user_id,
-                    role=actor.role,
-                    authority=actor.authority,
-                    purpose=actor.purpose,
-                    operation="set_crossing_point",
+                actor.access(
+                    now,
+                    "set_crossing_point",
                     crossing_point=code,
                     query={
                         "ees_active": str(updated.ees_active),
                         "biometrics_required": str(updated.biometrics_required),
                         "suspension": updated.suspension.value,
                     },
-                    result_references=(code,),
+                    references=(code,),
                 )
             )
         return updated
-
-
-def instant(at: datetime) -> str:
-    """An instant as ISO 8601."""
-    return at.isoformat()

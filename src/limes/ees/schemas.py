@@ -16,6 +16,7 @@ from limes.core.errors import FieldError, InvalidRequest
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.border import Capture, CrossingRequest
 from limes.ees.domain.models import (
+    CrossingPoint,
     EntryExitRecord,
     FingerprintStatus,
     RefusalReason,
@@ -279,6 +280,22 @@ class ReceiptPublic(BaseModel):
     check: BorderCheckPublic | None
 
 
+def crossing_point_public(cp: CrossingPoint) -> CrossingPointPublic:
+    """A crossing point for the API."""
+    return CrossingPointPublic(
+        code=cp.code,
+        name=cp.name,
+        country=cp.country,
+        border_type=cp.border_type.value,
+        ees_active=cp.ees_active,
+        biometrics_required=cp.biometrics_required,
+        suspension=cp.suspension.value,
+        suspension_reason=cp.suspension_reason,
+        changed_at=cp.changed_at,
+        changed_by=cp.changed_by,
+    )
+
+
 def entry_public(r: EntryExitRecord) -> EntryPublic:
     """An entry/exit record for the API."""
     return EntryPublic(
@@ -329,18 +346,7 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
     f = check.individual_file
     return BorderCheckPublic(
         direction=check.direction.value,
-        crossing_point=CrossingPointPublic(
-            code=cp.code,
-            name=cp.name,
-            country=cp.country,
-            border_type=cp.border_type.value,
-            ees_active=cp.ees_active,
-            biometrics_required=cp.biometrics_required,
-            suspension=cp.suspension.value,
-            suspension_reason=cp.suspension_reason,
-            changed_at=cp.changed_at,
-            changed_by=cp.changed_by,
-        ),
+        crossing_point=crossing_point_public(cp),
         traveller=TravellerPublic(
             surname=d.surname,
             given_names=d.given_names,

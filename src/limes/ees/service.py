@@ -71,6 +71,28 @@ class Actor:
     authority: str
     purpose: str
 
+    def access(
+        self,
+        at: datetime,
+        operation: str,
+        *,
+        crossing_point: str | None = None,
+        query: dict[str, str] | None = None,
+        references: tuple[str, ...] = (),
+    ) -> AccessLogEntry:
+        """The access-log line of an operation by this actor (EES Art 46)."""
+        return AccessLogEntry(
+            at=at,
+            user_id=self.user_id,
+            role=self.role,
+            authority=self.authority,
+            purpose=self.purpose,
+            operation=operation,
+            crossing_point=crossing_point,
+            query=query or {},
+            result_references=references,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class BorderCheck:
@@ -583,19 +605,15 @@ class EesService:
     ) -> None:
         found = (check.individual_file.file_id,) if check.individual_file else ()
         uow.ees.log_access(
-            AccessLogEntry(
-                at=at,
-                user_id=actor.user_id,
-                role=actor.role,
-                authority=actor.authority,
-                purpose=actor.purpose,
-                operation=operation,
+            actor.access(
+                at,
+                operation,
                 crossing_point=check.crossing_point.code,
                 query={
                     "document_number": check.document.document_number or "",
                     "issuing_state": check.document.issuing_state or "",
                 },
-                result_references=references or found,
+                references=references or found,
             )
         )
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from limes.core.clock import Clock
 from limes.ees.domain.assessment import assess_entry
-from limes.ees.ports import AccessLogEntry, EesStore, EesUnitOfWork
+from limes.ees.ports import EesStore, EesUnitOfWork
 from limes.ees.service import Actor
 from limes.interop.cir.models import SourceSystem
 
@@ -117,15 +117,10 @@ class EesWebService:
         file_id: str | None,
     ) -> None:
         uow.ees.log_access(
-            AccessLogEntry(
-                at=self._clock.now(),
-                user_id=actor.user_id,
-                role=actor.role,
-                authority=actor.authority,
-                purpose=actor.purpose,
-                operation=operation,
-                crossing_point=None,
+            actor.access(
+                self._clock.now(),
+                operation,
                 query={"document_number": number, "issuing_state": state},
-                result_references=(file_id,) if file_id else (),
+                references=(file_id,) if file_id else (),
             )
         )
