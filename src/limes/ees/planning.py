@@ -9,7 +9,7 @@ first; the crossing is then decided again on a fresh snapshot, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from limes.core.errors import Conflict
@@ -81,6 +81,12 @@ class PlannedUnitOfWork:
         return self._identities
 
 
+def replay_writes(uow: EesUnitOfWork, writes: Sequence[_Write]) -> None:
+    """Apply kept writes, in order, on a unit of work."""
+    for target, method, args, kwargs in writes:
+        getattr(getattr(uow, target), method)(*args, **kwargs)
+
+
 def transact(store: EesStore, decide: Callable[[EesUnitOfWork], T]) -> T:
     """Decide on a snapshot, then apply the decision's writes in one short transaction."""
     for attempt in (1, 2):
@@ -90,9 +96,7 @@ def transact(store: EesStore, decide: Callable[[EesUnitOfWork], T]) -> T:
         if not planned.writes:
             return outcome
         try:
-            with store.unit_of_work(write=True) as uow:
-                for target, method, args, kwargs in planned.writes:
-                    getattr(getattr(uow, target), method)(*args, **kwargs)
+            store.apply_writes(planned.writes)
         except Conflict:
             if attempt == 2:
                 raise

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from limes.biometrics.templates import BiometricTemplate
 from limes.ees.domain.models import (
@@ -160,6 +160,12 @@ class EesStore(Protocol):
 
     def unit_of_work(self, *, write: bool) -> AbstractContextManager[EesUnitOfWork]:
         """Open a unit of work; `write` asks for the store's write lock up front."""
+        ...
+
+    def apply_writes(
+        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
+    ) -> None:
+        """Apply the kept writes of a decided crossing (see `limes.ees.planning`), durably."""
         ...
 
 

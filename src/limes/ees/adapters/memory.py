@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
+from limes.ees.planning import replay_writes
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.interop.cir.adapters.memory import MemoryIdentityRepository
 
@@ -166,6 +168,13 @@ class MemoryEesStore:
             yield MemoryUnitOfWork(MemoryEesRepository(tables), identities)
             if write:
                 self._tables, self._identities = tables, identities
+
+    def apply_writes(
+        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
+    ) -> None:
+        """Apply the kept writes of a decided crossing in one unit of work."""
+        with self.unit_of_work(write=True) as uow:
+            replay_writes(uow, writes)
 
     def peek(self) -> MemoryUnitOfWork:
         """The committed state, for tests to inspect."""

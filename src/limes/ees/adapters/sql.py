@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -42,6 +42,7 @@ from sqlalchemy import (
 
 from limes.db.metadata import UTCDateTime, metadata
 from limes.db.unit_of_work import SqlUnitOfWork
+from limes.ees.adapters.group_commit import GroupCommitter, Write
 from limes.ees.domain.models import (
     BorderType,
     Completeness,
@@ -56,6 +57,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
+from limes.ees.planning import replay_writes
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
 from limes.shortstay import EntriesAllowed
@@ -580,19 +582,38 @@ class SqlEesStore:
     """The EES in a SQL database.
 
     On SQLite, writers queue on a lock in this process rather than on SQLite's busy
-    handler, which sleeps and retries: one writer at a time, served in order.
+    handler, which sleeps and retries: one writer at a time, served in order. The
+    writes of border crossings go through a group committer (`apply_writes`).
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, group_commit: bool = True) -> None:
         self._engine = engine
         self._serialise_writes = engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock()
         self._crossing_points = CrossingPointCache()
+        self._committer = (
+            GroupCommitter(
+                engine, self._apply, lock=self._write_lock if self._serialise_writes else None
+            )
+            if group_commit
+            else None
+        )
 
     @property
     def engine(self) -> Engine:
         """The engine the store works on."""
         return self._engine
+
+    def apply_writes(self, writes: Sequence[Write]) -> None:
+        """Apply a decided crossing's writes durably, batched with other desks' crossings."""
+        if self._committer is None:
+            with self.unit_of_work(write=True) as uow:
+                replay_writes(uow, writes)
+            return
+        self._committer.submit(writes)
+
+    def _apply(self, connection: Connection, writes: Sequence[Write]) -> None:
+        replay_writes(SqlEesUnitOfWork(connection, self._crossing_points), writes)
 
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[EesUnitOfWork]:

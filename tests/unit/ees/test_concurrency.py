@@ -1,0 +1,58 @@
+"""Many desks at once: every crossing is stored once, and one traveller enters once."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from limes.core.errors import DomainError
+from limes.ees.domain.errors import SecondEntryWithoutExit
+from limes.ees.ports import EesStore
+from limes.ees.service import EesService
+from tests.ees_factories import Traveller
+from tests.unit.ees.conftest import GUARD, peek
+
+
+def test_concurrent_desks_record_every_crossing_exactly_once(
+    service: EesService, store: EesStore
+) -> None:
+    travellers = [Traveller(number=f"M{i:07d}") for i in range(40)]
+    requests = [t.at() for t in travellers]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        receipts = list(pool.map(lambda r: service.record_entry(GUARD, r), requests))
+    assert len({r.record_id for r in receipts}) == 40
+    stored = {
+        record.record_id
+        for receipt in receipts
+        for record in peek(store).ees.entries(receipt.file_id)
+    }
+    assert stored == {r.record_id for r in receipts}
+
+
+def test_two_desks_entering_one_traveller_at_once_record_one_entry(
+    service: EesService, store: EesStore
+) -> None:
+    ada = Traveller(number="D0000001")
+    request = ada.at()
+    barrier = threading.Barrier(4)
+    outcomes: list[object] = []
+
+    def desk() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(service.record_entry(GUARD, request))
+        except DomainError as error:
+            outcomes.append(error)
+
+    desks = [threading.Thread(target=desk) for _ in range(4)]
+    for thread in desks:
+        thread.start()
+    for thread in desks:
+        thread.join()
+    recorded = [o for o in outcomes if not isinstance(o, DomainError)]
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(recorded) == 1
+    assert all(isinstance(e, SecondEntryWithoutExit) for e in refused), refused
+    file_ids = peek(store).ees.file_ids()
+    assert len(file_ids) == 1
+    assert len(peek(store).ees.entries(file_ids[0])) == 1
