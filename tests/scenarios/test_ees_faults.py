@@ -25,7 +25,8 @@ from limes.ees.adapters.biometrics import TemplateVerifier
 from limes.ees.adapters.sql import SqlEesStore, entry_exit_records
 from limes.ees.domain.models import RecordSource
 from limes.ees.fallback import FallbackRecorder, Operation, QueuedReceipt, SqliteFallbackQueue
-from limes.ees.service import CrossingReceipt, EesService
+from limes.ees.outcomes import CrossingReceipt
+from limes.ees.service import EesService
 from tests.ees_factories import AIRPORT, Traveller
 from tests.pg import PostgresServer, find_bin_dir
 from tests.unit.ees.conftest import GUARD

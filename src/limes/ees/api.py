@@ -11,6 +11,7 @@ from limes.access.models import Role, User
 from limes.access.service import purpose_of, require_role
 from limes.ees.domain.models import BorderType, Direction, SuspensionScope
 from limes.ees.fallback import Operation, QueuedReceipt
+from limes.ees.outcomes import Actor, CrossingReceipt
 from limes.ees.schemas import (
     BorderCheckPublic,
     CrossingIn,
@@ -24,7 +25,6 @@ from limes.ees.schemas import (
     entry_public,
     receipt_public,
 )
-from limes.ees.service import Actor
 from limes.ees.web_service import EesWebService
 from limes.web.deps import PurposeHeader, ServicesDep, UserDep
 
@@ -47,7 +47,7 @@ def _actor(user: User, purpose: str | None) -> Actor:
     return Actor(user.user_id, user.role.value, user.authority, purpose_of(user, purpose))
 
 
-def _recorded(receipt: object, response: Response) -> ReceiptPublic:
+def _recorded(receipt: CrossingReceipt | QueuedReceipt, response: Response) -> ReceiptPublic:
     if isinstance(receipt, QueuedReceipt):
         response.status_code = 202
         return ReceiptPublic(
@@ -58,8 +58,6 @@ def _recorded(receipt: object, response: Response) -> ReceiptPublic:
             queued=True,
             check=None,
         )
-    from limes.ees.service import CrossingReceipt
-
     assert isinstance(receipt, CrossingReceipt)  # noqa: S101 - the recorder returns one or the other
     if receipt.replayed:
         response.status_code = 200

@@ -31,7 +31,8 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
-from limes.ees.service import Actor, CrossingReceipt, EesService, new_id
+from limes.ees.outcomes import Actor, CrossingReceipt, new_id
+from limes.ees.service import EesService
 from limes.shortstay import EntriesAllowed
 
 

@@ -16,8 +16,8 @@ from limes.ees.domain.models import (
     SuspensionScope,
 )
 from limes.ees.domain.rules import RetentionAction, RetentionStep, overstay_from, retention_plan
+from limes.ees.outcomes import Actor
 from limes.ees.ports import EesStore
-from limes.ees.service import Actor
 from limes.interop.cir.models import IdentityFile
 
 

@@ -24,7 +24,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
-from limes.ees.service import BorderCheck, CrossingReceipt
+from limes.ees.outcomes import BorderCheck, CrossingReceipt
 from limes.shortstay import EntriesAllowed
 from limes.shortstay.schemas import IsoDate
 

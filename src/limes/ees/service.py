@@ -9,9 +9,8 @@ the first outcome and stores nothing twice.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 
 from limes.core.clock import Clock
@@ -38,7 +37,6 @@ from limes.ees.domain.errors import (
 )
 from limes.ees.domain.models import (
     Completeness,
-    CrossingPoint,
     Direction,
     EntryExitRecord,
     FingerprintStatus,
@@ -49,83 +47,16 @@ from limes.ees.domain.models import (
     TravellerKind,
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
+from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import transact
 from limes.ees.ports import (
-    AccessLogEntry,
     BiometricVerifier,
     EesStore,
     EesUnitOfWork,
     IdempotentOutcome,
-    VerificationOutcome,
 )
 from limes.interop.cir.models import IdentityFile, SourceSystem
 from limes.shortstay import Limit
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who asks, in which role, for which authority and purpose (EES Art 9, 46)."""
-
-    user_id: str
-    role: str
-    authority: str
-    purpose: str
-
-    def access(
-        self,
-        at: datetime,
-        operation: str,
-        *,
-        crossing_point: str | None = None,
-        query: dict[str, str] | None = None,
-        references: tuple[str, ...] = (),
-    ) -> AccessLogEntry:
-        """The access-log line of an operation by this actor (EES Art 46)."""
-        return AccessLogEntry(
-            at=at,
-            user_id=self.user_id,
-            role=self.role,
-            authority=self.authority,
-            purpose=self.purpose,
-            operation=operation,
-            crossing_point=crossing_point,
-            query=query or {},
-            result_references=references,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class BorderCheck:
-    """What the guard sees before deciding: traveller, file, verification, calculator."""
-
-    direction: Direction
-    crossing_point: CrossingPoint
-    document: MrzReading
-    identity: IdentityFile | None
-    individual_file: IndividualFile | None
-    entries: tuple[EntryExitRecord, ...]
-    refusals: tuple[RefusalRecord, ...]
-    verification: VerificationOutcome | None
-    assessment: StayAssessment | None
-    warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CrossingReceipt:
-    """What a recorded entry, exit or refusal returns."""
-
-    record_id: str
-    file_id: str
-    created_file: bool
-    replayed: bool
-    check: BorderCheck
-    entry: EntryExitRecord | None = None
-    refusal: RefusalRecord | None = None
-
-
-def new_id(prefix: str) -> str:
-    """An opaque, unguessable identifier."""
-    return f"{prefix}{secrets.token_hex(10)}"
 
 
 class EesService:

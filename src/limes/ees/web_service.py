@@ -7,8 +7,8 @@ from datetime import date
 
 from limes.core.clock import Clock
 from limes.ees.domain.assessment import assess_entry
+from limes.ees.outcomes import Actor
 from limes.ees.ports import EesStore, EesUnitOfWork
-from limes.ees.service import Actor
 from limes.interop.cir.models import SourceSystem
 
 

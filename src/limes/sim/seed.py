@@ -36,7 +36,7 @@ from limes.ees.domain.models import (
     VisaDetails,
 )
 from limes.ees.domain.rules import FINGERPRINT_MIN_AGE
-from limes.ees.service import Actor
+from limes.ees.outcomes import Actor
 from limes.shortstay import EntriesAllowed, Mode, calculate
 from limes.sim.histories import (
     History,

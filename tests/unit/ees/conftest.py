@@ -14,8 +14,9 @@ from limes.ees.adapters.biometrics import TemplateVerifier
 from limes.ees.adapters.memory import MemoryEesStore
 from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.operations import EesOperations
+from limes.ees.outcomes import Actor
 from limes.ees.ports import EesStore
-from limes.ees.service import Actor, EesService
+from limes.ees.service import EesService
 from tests.ees_factories import AIRPORT, LAND
 
 GUARD = Actor("guard-1", "border_guard", "FRA-PAF", "border_check")

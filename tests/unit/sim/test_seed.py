@@ -17,8 +17,8 @@ from limes.core.clock import FixedClock
 from limes.ees.domain.border import CrossingRequest
 from limes.ees.domain.models import Completeness, Direction, FingerprintStatus, SuspensionScope
 from limes.ees.domain.rules import PROGRESSIVE_START_FIRST_DAY, stays_of
+from limes.ees.outcomes import Actor
 from limes.ees.schemas import CaptureIn, CrossingIn, VisaIn
-from limes.ees.service import Actor
 from limes.settings import EesSettings, Settings
 from limes.shortstay import Mode, calculate
 from limes.sim.histories import Refusal

@@ -1,0 +1,85 @@
+"""What the EES border check hands back: who asked, what was seen, what was recorded."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from limes.core.documents import MrzReading
+from limes.ees.domain.assessment import StayAssessment
+from limes.ees.domain.models import (
+    CrossingPoint,
+    Direction,
+    EntryExitRecord,
+    IndividualFile,
+    RefusalRecord,
+)
+from limes.ees.ports import AccessLogEntry, VerificationOutcome
+from limes.interop.cir.models import IdentityFile
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks, in which role, for which authority and purpose (EES Art 9, 46)."""
+
+    user_id: str
+    role: str
+    authority: str
+    purpose: str
+
+    def access(
+        self,
+        at: datetime,
+        operation: str,
+        *,
+        crossing_point: str | None = None,
+        query: dict[str, str] | None = None,
+        references: tuple[str, ...] = (),
+    ) -> AccessLogEntry:
+        """The access-log line of an operation by this actor (EES Art 46)."""
+        return AccessLogEntry(
+            at=at,
+            user_id=self.user_id,
+            role=self.role,
+            authority=self.authority,
+            purpose=self.purpose,
+            operation=operation,
+            crossing_point=crossing_point,
+            query=query or {},
+            result_references=references,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BorderCheck:
+    """What the guard sees before deciding: traveller, file, verification, calculator."""
+
+    direction: Direction
+    crossing_point: CrossingPoint
+    document: MrzReading
+    identity: IdentityFile | None
+    individual_file: IndividualFile | None
+    entries: tuple[EntryExitRecord, ...]
+    refusals: tuple[RefusalRecord, ...]
+    verification: VerificationOutcome | None
+    assessment: StayAssessment | None
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CrossingReceipt:
+    """What a recorded entry, exit or refusal returns."""
+
+    record_id: str
+    file_id: str
+    created_file: bool
+    replayed: bool
+    check: BorderCheck
+    entry: EntryExitRecord | None = None
+    refusal: RefusalRecord | None = None
+
+
+def new_id(prefix: str) -> str:
+    """An opaque, unguessable identifier."""
+    return f"{prefix}{secrets.token_hex(10)}"
