@@ -47,10 +47,15 @@ def _actor(user: User, purpose: str | None) -> Actor:
     return Actor(user.user_id, user.role.value, user.authority, purpose_of(user, purpose))
 
 
-def _recorded(receipt: CrossingReceipt | QueuedReceipt, response: Response) -> ReceiptPublic:
+def _json(model: BaseModel, status_code: int = 200) -> Response:
+    # The model is built from trusted values: serialise it once, without FastAPI
+    # validating it again (the response model still documents it).
+    return Response(model.model_dump_json(), status_code, media_type="application/json")
+
+
+def _recorded(receipt: CrossingReceipt | QueuedReceipt) -> Response:
     if isinstance(receipt, QueuedReceipt):
-        response.status_code = 202
-        return ReceiptPublic(
+        queued = ReceiptPublic(
             record_id=f"queued-{receipt.sequence}",
             file_id="",
             created_file=False,
@@ -58,10 +63,8 @@ def _recorded(receipt: CrossingReceipt | QueuedReceipt, response: Response) -> R
             queued=True,
             check=None,
         )
-    assert isinstance(receipt, CrossingReceipt)  # noqa: S101 - the recorder returns one or the other
-    if receipt.replayed:
-        response.status_code = 200
-    return receipt_public(receipt)
+        return _json(queued, 202)
+    return _json(receipt_public(receipt), 200 if receipt.replayed else 201)
 
 
 @router.post("/border-checks", response_model=BorderCheckPublic, summary="Check a traveller")
@@ -71,11 +74,11 @@ def border_check(
     user: UserDep,
     purpose: PurposeHeader = None,
     direction: Annotated[Direction, Query()] = Direction.ENTRY,
-) -> BorderCheckPublic:
+) -> Response:
     """EES Art 23: document, file, 1:1 verification and the calculator; records nothing."""
     require_role(user, *CHECKERS)
     request = body.to_domain(services.clock.today())
-    return check_public(services.ees.check(_actor(user, purpose), request, direction))
+    return _json(check_public(services.ees.check(_actor(user, purpose), request, direction)))
 
 
 @router.post("/entries", response_model=ReceiptPublic, status_code=201, summary="Record an entry")
@@ -83,17 +86,16 @@ def record_entry(
     body: CrossingIn,
     services: ServicesDep,
     user: UserDep,
-    response: Response,
     purpose: PurposeHeader = None,
     idempotency_key: IdempotencyKey = None,
-) -> ReceiptPublic:
+) -> Response:
     """EES Art 14, 16, 17: create the file if needed and record the entry."""
     require_role(user, *BORDER)
     request = body.to_domain(services.clock.today())
     receipt = services.ees_fallback.record(
         Operation.ENTRY, _actor(user, purpose), request, idempotency_key
     )
-    return _recorded(receipt, response)
+    return _recorded(receipt)
 
 
 @router.post("/exits", response_model=ReceiptPublic, status_code=201, summary="Record an exit")
@@ -101,10 +103,9 @@ def record_exit(
     body: ExitIn,
     services: ServicesDep,
     user: UserDep,
-    response: Response,
     purpose: PurposeHeader = None,
     idempotency_key: IdempotencyKey = None,
-) -> ReceiptPublic:
+) -> Response:
     """EES Art 16(3), 17(2): record the exit, and any overstay (Art 11(3))."""
     require_role(user, *BORDER)
     request = body.to_domain(services.clock.today())
@@ -115,7 +116,7 @@ def record_exit(
         idempotency_key,
         stamp_entry_date=body.stamp_entry_date,
     )
-    return _recorded(receipt, response)
+    return _recorded(receipt)
 
 
 @router.post("/refusals", response_model=ReceiptPublic, status_code=201, summary="Record a refusal")
@@ -123,10 +124,9 @@ def record_refusal(
     body: RefusalIn,
     services: ServicesDep,
     user: UserDep,
-    response: Response,
     purpose: PurposeHeader = None,
     idempotency_key: IdempotencyKey = None,
-) -> ReceiptPublic:
+) -> Response:
     """EES Art 18: record a refusal of entry with its Annex V Part B reasons."""
     require_role(user, *BORDER)
     request = body.to_domain(services.clock.today())
@@ -137,7 +137,7 @@ def record_refusal(
         idempotency_key,
         reasons=tuple(body.reasons),
     )
-    return _recorded(receipt, response)
+    return _recorded(receipt)
 
 
 class OverstayerPublic(BaseModel):

@@ -13,6 +13,7 @@ import base64
 import json
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -34,6 +35,8 @@ from limes.ees.domain.models import (
 from limes.ees.outcomes import Actor, CrossingReceipt, new_id
 from limes.ees.service import EesService
 from limes.shortstay import EntriesAllowed
+
+_LOOK_AGAIN_SECONDS = 2.0
 
 
 class Operation(StrEnum):
@@ -109,6 +112,10 @@ class FallbackRecorder:
         self._queue = queue
         self._clock = clock
         self._lock = threading.Lock()
+        # Whether the queue may hold crossings: looked up at most every few seconds
+        # (another worker may have queued some), and at once after this one queues.
+        self._may_hold = True
+        self._looked_at = 0.0
 
     @property
     def queue(self) -> FallbackQueue:
@@ -129,7 +136,7 @@ class FallbackRecorder:
         at = self._clock.now()
         key = idempotency_key or new_id("K")
         crossing = QueuedCrossing(0, operation, actor, request, key, at, reasons, stamp_entry_date)
-        if self._queue.pending():
+        if self._queue_may_hold():
             # Keep the order: earlier queued crossings go first.
             self.replay()
             if self._queue.pending():
@@ -156,13 +163,22 @@ class FallbackRecorder:
                 self._queue.remove(crossing.sequence)
                 uploaded.append(receipt.record_id)
             remaining = len(self._queue.pending())
+            self._may_hold = remaining > 0
         return ReplayReport(tuple(uploaded), tuple(failed), remaining)
+
+    def _queue_may_hold(self) -> bool:
+        now = time.monotonic()
+        if self._may_hold or now - self._looked_at > _LOOK_AGAIN_SECONDS:
+            self._looked_at = now
+            self._may_hold = bool(self._queue.pending())
+        return self._may_hold
 
     def _enqueue(self, crossing: QueuedCrossing) -> QueuedReceipt:
         # The local check: a crossing is queued only with a readable, valid document.
         direction = Direction.ENTRY if crossing.operation is Operation.ENTRY else Direction.EXIT
         read_document(crossing.request.mrz, crossing.at.date(), direction)
         sequence = self._queue.append(crossing)
+        self._may_hold = True
         return QueuedReceipt(sequence, crossing.idempotency_key, crossing.at)
 
     def _upload(self, crossing: QueuedCrossing, source: RecordSource) -> CrossingReceipt:
