@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import json
 import os
 import sys
@@ -57,6 +58,7 @@ class Config:
     # Roots of process trees whose CPU is reported: {"server": [pid], "database": [pid]}.
     watch_pids: dict[str, list[int]] = field(default_factory=dict)
     started_marker: str = ""  # a file created when the load starts (for the profiler)
+    recycle: bool = False  # send the travellers again when they run out (reference runs only)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Desk:
     replayed: int = 0
     queued: int = 0
     exhausted: bool = False  # ran out of travellers before the end of the window
+    stopped: float = 0.0  # when the desk stopped sending (the window's end, or earlier)
 
 
 def _visit_body(person: ees_people.Person, captures: ees_people.Captures, code: str) -> bytes:
@@ -122,6 +125,8 @@ def plan(config: Config) -> list[Desk]:
     """Every desk's travellers, their captures precomputed (before the clock starts)."""
     captures = ees_people.Captures()
     per_desk = config.max_requests // (2 * config.clients) + config.inside + 1
+    if config.recycle:
+        per_desk = min(per_desk, 64)  # sent again and again: nothing is stored
     # Travellers are dealt to the desks in turn, so a stored traveller comes back (when
     # a long run wraps around the pool) only long after having left.
     assert config.stored_pool >= 4 * config.clients * (config.inside + 1), "pool too small"
@@ -211,7 +216,7 @@ async def _desk(desk: Desk, config: Config, start: asyncio.Event, clock: dict[st
     token = await _sign_in(connection)
     await start.wait()
     inside: deque[Visit] = deque()
-    upcoming = iter(desk.visits)
+    upcoming = itertools.cycle(desk.visits) if config.recycle else iter(desk.visits)
     seq = 0
 
     async def send(op: str, visit: Visit) -> int:
@@ -252,6 +257,7 @@ async def _desk(desk: Desk, config: Config, start: asyncio.Event, clock: dict[st
             continue
         if await send("entry", visit) in (200, 201):
             inside.append(visit)
+    desk.stopped = time.perf_counter()
     # Drain: every traveller let in leaves again, so the next run starts clean.
     while inside:
         await send("drain", inside.popleft())
@@ -323,7 +329,7 @@ async def _run(config: Config, desks: list[Desk]) -> dict[str, Any]:
     await asyncio.gather(*tasks)
     elapsed = window[1] - window[0]
     samples = [s for d in desks for s in d.samples if window[0] <= s.started < window[1]]
-    return _summary(config, desks, samples, elapsed, cpu_at_start, cpu_at_end)
+    return _summary(config, desks, samples, elapsed, cpu_at_start, cpu_at_end, window[1])
 
 
 def _cpu_now() -> tuple[Processes, float]:
@@ -364,6 +370,7 @@ def _summary(
     elapsed: float,
     cpu_at_start: tuple[Processes, float],
     cpu_at_end: tuple[Processes, float],
+    clock_end: float,
 ) -> dict[str, Any]:
     ok = [s for s in samples if s.status in (200, 201)]
     latencies = [s.latency * 1000 for s in ok]
@@ -386,6 +393,9 @@ def _summary(
         "cores": cores,
         "busiest_other_processes": others,
         "exhausted": sum(d.exhausted for d in desks),
+        # Desks that stopped before the end of the window (request budget or travellers
+        # used up): the rate is then a lower bound.
+        "stopped_early": sum(d.stopped < clock_end for d in desks),
         "all_requests": len(every),
         "acknowledged_entries": [r for d in desks for r in d.entries],
         "acknowledged_exits": [r for d in desks for r in d.exits],

@@ -59,6 +59,8 @@ _FRAME = re.compile(r"^(.*) \((.*)\)$")
 
 def record(pid: int, seconds: float, output: Path, *, rate: int = 200) -> dict[str, Any]:
     """Sample the process for `seconds` in both modes; returns the grouped profiles."""
+    if not PY_SPY.exists():
+        return {"error": f"{PY_SPY} is missing: `pip install -e .[dev]` installs py-spy"}
     samplers = {}
     for mode in ("cpu", "wall"):
         command = [

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         f"- Python {platform.python_version()} on {platform.system()} {platform.machine()}",
         "",
     ]
-    text = "\n".join(header) + "\n".join(sections)
+    text = "\n".join(header) + "\n" + "\n".join(sections)
     (ROOT / "BENCHMARKS.md").write_text(text)
     sys.stdout.write(text)
 
