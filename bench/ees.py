@@ -484,8 +484,9 @@ def measure(plan: Plan | None = None) -> Results:
     head, tree = source_version()
     results = _measure(plan)
     now = source_version()
-    results.notes.insert(0, f"source measured: commit {head}, digest of src/ {tree}")
-    if now != (head, tree):
+    later = f" ({now[0]} at the end, src/ unchanged)" if now[0] != head else ""
+    results.notes.insert(0, f"source measured: commit {head}{later}, digest of src/ {tree}")
+    if now[1] != tree:
         results.notes.insert(
             1,
             f"WARNING: src/ changed during the run (now commit {now[0]}, digest {now[1]}): "
