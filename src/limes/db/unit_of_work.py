@@ -15,6 +15,7 @@ from sqlalchemy import exc as sa_exc
 
 from limes.core.errors import BackendUnavailable, Conflict, DomainError
 from limes.db.engine import SQLITE_BEGIN
+from limes.db.writer_lock import writer_lock
 
 __all__ = ["SqlUnitOfWork", "database_error"]
 
@@ -44,17 +45,19 @@ class SqlUnitOfWork:
         with SqlUnitOfWork(engine) as uow:
             SqlIdentityRepository(uow.connection).add(...)
 
-    On SQLite a unit of work that may write begins IMMEDIATE (it queues behind other
-    writers instead of failing to upgrade its lock); pass `read_only=True` for a
-    plain deferred BEGIN. PostgreSQL ignores the flag.
+    On SQLite a unit of work that may write first takes the database's writer lock
+    (`limes.db.writer_lock`, shared by threads and processes) and begins IMMEDIATE;
+    pass `read_only=True` for a plain deferred BEGIN without the lock. PostgreSQL
+    ignores the flag.
     """
 
-    __slots__ = ("_connection", "_engine", "_read_only")
+    __slots__ = ("_connection", "_engine", "_read_only", "_writer_lock")
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
         self._read_only = read_only
         self._connection: Connection | None = None
+        self._writer_lock = None if read_only else writer_lock(engine)
 
     @property
     def connection(self) -> Connection:
@@ -67,17 +70,25 @@ class SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
         mode = "DEFERRED" if self._read_only else "IMMEDIATE"
+        if self._writer_lock is not None:
+            self._writer_lock.__enter__()
         try:
             connection = self._engine.connect().execution_options(**{SQLITE_BEGIN: mode})
         except sa_exc.SQLAlchemyError as error:
+            self._release()
             raise _translated(error) from error
         try:
             connection.begin()
         except sa_exc.SQLAlchemyError as error:
             connection.close()
+            self._release()
             raise _translated(error) from error
         self._connection = connection
         return self
+
+    def _release(self) -> None:
+        if self._writer_lock is not None:
+            self._writer_lock.__exit__(None, None, None)
 
     def __exit__(
         self,
@@ -98,6 +109,7 @@ class SqlUnitOfWork:
             # discards the connection when it is closed below.
         finally:
             connection.close()
+            self._release()
         if exc is not None:
             translated = database_error(exc)
             if translated is not None:

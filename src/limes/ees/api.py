@@ -82,7 +82,7 @@ def border_check(
 
 
 @router.post("/entries", response_model=ReceiptPublic, status_code=201, summary="Record an entry")
-def record_entry(
+async def record_entry(
     body: CrossingIn,
     services: ServicesDep,
     user: UserDep,
@@ -92,14 +92,14 @@ def record_entry(
     """EES Art 14, 16, 17: create the file if needed and record the entry."""
     require_role(user, *BORDER)
     request = body.to_domain(services.clock.today())
-    receipt = services.ees_fallback.record(
+    receipt = await services.ees_fallback.record_async(
         Operation.ENTRY, _actor(user, purpose), request, idempotency_key
     )
     return _recorded(receipt)
 
 
 @router.post("/exits", response_model=ReceiptPublic, status_code=201, summary="Record an exit")
-def record_exit(
+async def record_exit(
     body: ExitIn,
     services: ServicesDep,
     user: UserDep,
@@ -109,7 +109,7 @@ def record_exit(
     """EES Art 16(3), 17(2): record the exit, and any overstay (Art 11(3))."""
     require_role(user, *BORDER)
     request = body.to_domain(services.clock.today())
-    receipt = services.ees_fallback.record(
+    receipt = await services.ees_fallback.record_async(
         Operation.EXIT,
         _actor(user, purpose),
         request,
@@ -120,7 +120,7 @@ def record_exit(
 
 
 @router.post("/refusals", response_model=ReceiptPublic, status_code=201, summary="Record a refusal")
-def record_refusal(
+async def record_refusal(
     body: RefusalIn,
     services: ServicesDep,
     user: UserDep,
@@ -130,7 +130,7 @@ def record_refusal(
     """EES Art 18: record a refusal of entry with its Annex V Part B reasons."""
     require_role(user, *BORDER)
     request = body.to_domain(services.clock.today())
-    receipt = services.ees_fallback.record(
+    receipt = await services.ees_fallback.record_async(
         Operation.REFUSAL,
         _actor(user, purpose),
         request,

@@ -9,6 +9,7 @@ lost its answer is recognised as a retry and not stored twice.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import sqlite3
@@ -33,6 +34,7 @@ from limes.ees.domain.models import (
     VisaDetails,
 )
 from limes.ees.outcomes import Actor, CrossingReceipt, new_id
+from limes.ees.planning import Decision
 from limes.ees.service import EesService
 from limes.shortstay import EntriesAllowed
 
@@ -133,14 +135,55 @@ class FallbackRecorder:
         stamp_entry_date: date | None = None,
     ) -> CrossingReceipt | QueuedReceipt:
         """Record a crossing centrally, or queue it if the central system is down."""
-        at = self._clock.now()
-        key = idempotency_key or new_id("K")
-        crossing = QueuedCrossing(0, operation, actor, request, key, at, reasons, stamp_entry_date)
+        crossing = self._crossing(
+            operation, actor, request, idempotency_key, reasons, stamp_entry_date
+        )
         if self._queue_may_hold():
-            # Keep the order: earlier queued crossings go first.
-            self.replay()
-            if self._queue.pending():
-                return self._enqueue(crossing)
+            return self._record_in_order(crossing)
+        try:
+            return self._upload(crossing, RecordSource.EES)
+        except BackendUnavailable:
+            return self._enqueue(crossing)
+
+    async def record_async(
+        self,
+        operation: Operation,
+        actor: Actor,
+        request: CrossingRequest,
+        idempotency_key: str | None = None,
+        *,
+        reasons: tuple[RefusalReason, ...] = (),
+        stamp_entry_date: date | None = None,
+    ) -> CrossingReceipt | QueuedReceipt:
+        """`record` for the event loop: no thread is held while the crossing is committed."""
+        crossing = self._crossing(
+            operation, actor, request, idempotency_key, reasons, stamp_entry_date
+        )
+        if self._queue_may_hold():
+            return await asyncio.to_thread(self._record_in_order, crossing)
+        try:
+            return await self._service.run_async(self._decision(crossing, RecordSource.EES))
+        except BackendUnavailable:
+            return await asyncio.to_thread(self._enqueue, crossing)
+
+    def _crossing(
+        self,
+        operation: Operation,
+        actor: Actor,
+        request: CrossingRequest,
+        idempotency_key: str | None,
+        reasons: tuple[RefusalReason, ...],
+        stamp_entry_date: date | None,
+    ) -> QueuedCrossing:
+        key = idempotency_key or new_id("K")
+        at = self._clock.now()
+        return QueuedCrossing(0, operation, actor, request, key, at, reasons, stamp_entry_date)
+
+    def _record_in_order(self, crossing: QueuedCrossing) -> CrossingReceipt | QueuedReceipt:
+        # Keep the order: earlier queued crossings go first.
+        self.replay()
+        if self._queue.pending():
+            return self._enqueue(crossing)
         try:
             return self._upload(crossing, RecordSource.EES)
         except BackendUnavailable:
@@ -182,14 +225,19 @@ class FallbackRecorder:
         return QueuedReceipt(sequence, crossing.idempotency_key, crossing.at)
 
     def _upload(self, crossing: QueuedCrossing, source: RecordSource) -> CrossingReceipt:
+        return self._service.run(self._decision(crossing, source))
+
+    def _decision(
+        self, crossing: QueuedCrossing, source: RecordSource
+    ) -> Decision[CrossingReceipt]:
         service, c = self._service, crossing
         if c.operation is Operation.ENTRY:
-            return service.record_entry(c.actor, c.request, c.idempotency_key, c.at, source)
+            return service.entry_decision(c.actor, c.request, c.idempotency_key, c.at, source)
         if c.operation is Operation.EXIT:
-            return service.record_exit(
+            return service.exit_decision(
                 c.actor, c.request, c.idempotency_key, c.at, c.stamp_entry_date
             )
-        return service.record_refusal(
+        return service.refusal_decision(
             c.actor, c.request, c.reasons, c.idempotency_key, c.at, source
         )
 

@@ -20,7 +20,7 @@ import limes
 from limes.access.models import Role, User
 from limes.core.errors import NotAuthenticated
 from limes.ees.domain.models import REFUSAL_REASON_TEXT
-from limes.web.deps import SESSION_COOKIE, get_services
+from limes.web.deps import SESSION_COOKIE, services_of
 
 TEMPLATE_DIRS = (
     Path(__file__).parent / "templates",
@@ -51,7 +51,7 @@ def signed_in_user(request: Request) -> User | None:
     if not token:
         return None
     try:
-        return get_services(request).access.user_for(token)
+        return services_of(request).access.user_for(token)
     except NotAuthenticated:
         return None
 
@@ -92,7 +92,7 @@ def login_page(
             "next": safe_next(next_path),
             "user": _user_context(user) if user else None,
             "sessions_url": "/api/v1/auth/sessions",
-            "show_demo_users": get_services(request).settings.env == "dev",
+            "show_demo_users": services_of(request).settings.env == "dev",
         },
     )
 

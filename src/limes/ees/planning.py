@@ -9,6 +9,7 @@ first; the crossing is then decided again on a fresh snapshot, once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -17,6 +18,7 @@ from limes.ees.ports import EesRepository, EesStore, EesUnitOfWork
 from limes.interop.cir.ports import IdentityRepository
 
 T = TypeVar("T")
+Decision = Callable[[EesUnitOfWork], T]
 
 _EES_WRITES = frozenset(
     {
@@ -87,19 +89,48 @@ def replay_writes(uow: EesUnitOfWork, writes: Sequence[_Write]) -> None:
         getattr(getattr(uow, target), method)(*args, **kwargs)
 
 
-def transact(store: EesStore, decide: Callable[[EesUnitOfWork], T]) -> T:
+def _on_snapshot(store: EesStore, decide: Decision[T]) -> tuple[T, list[_Write]]:
+    with store.unit_of_work(write=False) as snapshot:
+        planned = PlannedUnitOfWork(snapshot)
+        outcome = decide(planned)
+    return outcome, planned.writes
+
+
+def transact(store: EesStore, decide: Decision[T]) -> T:
     """Decide on a snapshot, then apply the decision's writes in one short transaction."""
     for attempt in (1, 2):
-        with store.unit_of_work(write=False) as snapshot:
-            planned = PlannedUnitOfWork(snapshot)
-            outcome = decide(planned)
-        if not planned.writes:
+        outcome, writes = _on_snapshot(store, decide)
+        if not writes:
             return outcome
         try:
-            store.apply_writes(planned.writes)
+            store.submit_writes(writes).result()
         except Conflict:
             if attempt == 2:
                 raise
             continue  # another desk wrote first: decide again on what it wrote
+        return outcome
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def transact_async(store: EesStore, decide: Decision[T]) -> T:
+    """`transact` for the event loop: the caller waits for the commit without a thread.
+
+    Where the store's reads are local (SQLite), the decision runs on the loop itself;
+    where they wait on a server, on the store's reader threads.
+    """
+    loop = asyncio.get_running_loop()
+    for attempt in (1, 2):
+        if store.reader is None:
+            outcome, writes = _on_snapshot(store, decide)
+        else:
+            outcome, writes = await loop.run_in_executor(store.reader, _on_snapshot, store, decide)
+        if not writes:
+            return outcome
+        try:
+            await asyncio.wrap_future(store.submit_writes(writes))
+        except Conflict:
+            if attempt == 2:
+                raise
+            continue
         return outcome
     raise AssertionError("unreachable")  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -162,10 +163,18 @@ class EesStore(Protocol):
         """Open a unit of work; `write` asks for the store's write lock up front."""
         ...
 
-    def apply_writes(
+    def submit_writes(
         self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
-    ) -> None:
-        """Apply the kept writes of a decided crossing (see `limes.ees.planning`), durably."""
+    ) -> Future[None]:
+        """Apply the kept writes of a decided crossing (see `limes.ees.planning`) durably.
+
+        The future is done once they are on disk, or holds the error they met.
+        """
+        ...
+
+    @property
+    def reader(self) -> Executor | None:
+        """Threads for decisions whose reads wait on a server; None where reads are local."""
         ...
 
 

@@ -48,7 +48,7 @@ from limes.ees.domain.models import (
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
-from limes.ees.planning import transact
+from limes.ees.planning import Decision, T, transact, transact_async
 from limes.ees.ports import (
     BiometricVerifier,
     EesStore,
@@ -83,6 +83,14 @@ class EesService:
 
     # -- recording ---------------------------------------------------------------
 
+    def run(self, decision: Decision[T]) -> T:
+        """Run a decision on the store: decided on a snapshot, its writes applied durably."""
+        return transact(self._store, decision)
+
+    async def run_async(self, decision: Decision[T]) -> T:
+        """Run a decision without holding a thread while its writes are committed."""
+        return await transact_async(self._store, decision)
+
     def record_entry(
         self,
         actor: Actor,
@@ -92,6 +100,17 @@ class EesService:
         source: RecordSource = RecordSource.EES,
     ) -> CrossingReceipt:
         """EES Art 14, 16, 17: create or update the file and record the entry."""
+        return self.run(self.entry_decision(actor, request, idempotency_key, at, source))
+
+    def entry_decision(
+        self,
+        actor: Actor,
+        request: CrossingRequest,
+        idempotency_key: str | None = None,
+        at: datetime | None = None,
+        source: RecordSource = RecordSource.EES,
+    ) -> Decision[CrossingReceipt]:
+        """EES Art 14, 16, 17: the decision that records an entry, to run on the store."""
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.ENTRY)
         digest = request.digest("entry")
@@ -147,7 +166,7 @@ class EesService:
                 record.record_id, individual_file.file_id, created, False, after, entry=record
             )
 
-        return transact(self._store, decide)
+        return decide
 
     def record_exit(
         self,
@@ -157,7 +176,18 @@ class EesService:
         at: datetime | None = None,
         stamp_entry_date: date | None = None,
     ) -> CrossingReceipt:
-        """EES Art 16(3), 17(2): record the exit; an entry stamp stands in for a missing entry.
+        """EES Art 16(3), 17(2): record the exit; an entry stamp stands in for a missing entry."""
+        return self.run(self.exit_decision(actor, request, idempotency_key, at, stamp_entry_date))
+
+    def exit_decision(
+        self,
+        actor: Actor,
+        request: CrossingRequest,
+        idempotency_key: str | None = None,
+        at: datetime | None = None,
+        stamp_entry_date: date | None = None,
+    ) -> Decision[CrossingReceipt]:
+        """EES Art 16(3), 17(2): the decision that records an exit.
 
         Art 22 and Reg. (EU) 2025/1534 Art 5: a traveller who entered without an EES
         record (before the start, or where the EES was suspended) gets a file at exit,
@@ -245,7 +275,7 @@ class EesService:
                 closed.record_id, individual_file.file_id, created, False, after, entry=closed
             )
 
-        return transact(self._store, decide)
+        return decide
 
     def record_refusal(
         self,
@@ -257,6 +287,18 @@ class EesService:
         source: RecordSource = RecordSource.EES,
     ) -> CrossingReceipt:
         """EES Art 18: record a refusal of entry; biometrics are kept for reasons B, D and H."""
+        return self.run(self.refusal_decision(actor, request, reasons, idempotency_key, at, source))
+
+    def refusal_decision(
+        self,
+        actor: Actor,
+        request: CrossingRequest,
+        reasons: Sequence[RefusalReason],
+        idempotency_key: str | None = None,
+        at: datetime | None = None,
+        source: RecordSource = RecordSource.EES,
+    ) -> Decision[CrossingReceipt]:
+        """EES Art 18: the decision that records a refusal."""
         if not reasons:
             raise InvalidRequest(
                 "A refusal needs at least one reason of Annex V Part B (A to J).",
@@ -325,7 +367,7 @@ class EesService:
                 refusal.record_id, individual_file.file_id, created, False, after, refusal=refusal
             )
 
-        return transact(self._store, decide)
+        return decide
 
     # -- internals ---------------------------------------------------------------
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends, Header, Request
 
 from limes.access.models import User
-from limes.access.service import AccessService
 from limes.core.clock import Clock
 from limes.core.errors import NotAuthenticated
 
@@ -17,24 +16,26 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "limes_session"
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     """The clock the application was built with."""
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     """The services the application was built with."""
     services: Services = request.app.state.services
     return services
 
 
-def get_access(request: Request) -> AccessService:
-    """The sign-in service."""
-    return get_services(request).access
+# The dependencies are coroutines: they only read the application's state, and a
+# plain function would cost every request a hop to a worker thread and back.
+async def get_services(request: Request) -> Services:
+    """The services the application was built with."""
+    return services_of(request)
 
 
-def current_user(
+async def current_user(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> User:
@@ -48,7 +49,7 @@ def current_user(
         raise NotAuthenticated(
             "Sign in first: POST /api/v1/auth/sessions, then send 'Authorization: Bearer <token>'."
         )
-    return get_access(request).user_for(token)
+    return services_of(request).access.user_for(token)
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]

@@ -1,10 +1,17 @@
 """Group commit: the writes of many crossings in one transaction, one sync to disk.
 
 Desks decide their crossings on snapshots, side by side; their writes meet here. One
-thread takes every write set waiting, applies each in a savepoint of one transaction
-(so one desk's conflict does not undo another's crossing), commits once, and only
-then answers each desk. A crossing is acknowledged only once it is on disk, and the
-cost of the commit is shared by all the crossings in the batch.
+thread takes every write set waiting and applies them in one transaction, commits
+once, and only then answers each desk. A crossing is acknowledged only once it is on
+disk, and the cost of the commit is shared by all the crossings in the batch.
+
+The batch is first applied in bulk: one multi-row statement per kind of write for all
+its crossings. Besides the statements saved, this matters for a server whose event
+loop shares the interpreter with this thread: the thread waits for the interpreter
+lock after every statement, so a batch should take few. If the bulk does not apply
+(a conflict, or a kind of write without a bulk form), the batch is applied again
+crossing by crossing, each in a savepoint, so one desk's conflict does not undo
+another's crossing.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from limes.db.unit_of_work import SqlUnitOfWork, database_error
 
 Write = tuple[str, str, tuple[Any, ...], dict[str, Any]]
 Apply = Callable[[Connection, Sequence[Write]], None]
+# Applies many crossings' writes in bulk; False when it cannot (nothing is then written).
+ApplyBulk = Callable[[Connection, Sequence[Sequence[Write]]], bool]
 
 MAX_BATCH = 128
 
@@ -34,23 +43,23 @@ class GroupCommitter:
         self,
         engine: Engine,
         apply: Apply,
+        apply_bulk: ApplyBulk | None = None,
         *,
-        lock: threading.Lock | None = None,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._engine = engine
-        self._lock = lock
         self._apply = apply
+        self._apply_bulk = apply_bulk
         self._max_batch = max_batch
         self._pending: queue.SimpleQueue[tuple[Sequence[Write], Future[None]]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="ees-group-commit", daemon=True)
         self._thread.start()
 
-    def submit(self, writes: Sequence[Write]) -> None:
-        """Apply `writes` durably, or raise the error they met (Conflict, BackendUnavailable)."""
+    def submit(self, writes: Sequence[Write]) -> Future[None]:
+        """Queue `writes`; the future is done once they are on disk, or holds their error."""
         done: Future[None] = Future()
         self._pending.put((writes, done))
-        done.result()
+        return done
 
     def _run(self) -> None:
         while True:
@@ -60,13 +69,32 @@ class GroupCommitter:
                     batch.append(self._pending.get_nowait())
                 except queue.Empty:
                     break
-            if self._lock is None:
-                self._commit(batch)
-                continue
-            with self._lock:
-                self._commit(batch)
+            self._commit(batch)
 
     def _commit(self, batch: list[tuple[Sequence[Write], Future[None]]]) -> None:
+        if self._apply_bulk is not None and len(batch) > 1 and self._commit_bulk(batch):
+            return
+        self._commit_one_by_one(batch)
+
+    def _commit_bulk(self, batch: list[tuple[Sequence[Write], Future[None]]]) -> bool:
+        assert self._apply_bulk is not None  # noqa: S101 - checked by the caller
+        try:
+            with SqlUnitOfWork(self._engine) as uow:
+                if not self._apply_bulk(uow.connection, [writes for writes, _ in batch]):
+                    return False
+        except DomainError as error:
+            if not isinstance(error, BackendUnavailable):
+                return False  # a conflict: find out whose, crossing by crossing
+            for _, done in batch:
+                done.set_exception(error)
+            return True
+        except sa_exc.SQLAlchemyError:
+            return False
+        for _, done in batch:
+            done.set_result(None)
+        return True
+
+    def _commit_one_by_one(self, batch: list[tuple[Sequence[Write], Future[None]]]) -> None:
         applied: list[Future[None]] = []
         refused: list[tuple[Future[None], BaseException]] = []
         try:

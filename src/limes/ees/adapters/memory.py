@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from limes.core.errors import DomainError
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
 from limes.ees.planning import replay_writes
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
@@ -169,12 +171,24 @@ class MemoryEesStore:
             if write:
                 self._tables, self._identities = tables, identities
 
-    def apply_writes(
+    def submit_writes(
         self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
-    ) -> None:
-        """Apply the kept writes of a decided crossing in one unit of work."""
-        with self.unit_of_work(write=True) as uow:
-            replay_writes(uow, writes)
+    ) -> Future[None]:
+        """Apply the kept writes of a decided crossing in one unit of work, at once."""
+        done: Future[None] = Future()
+        try:
+            with self.unit_of_work(write=True) as uow:
+                replay_writes(uow, writes)
+        except DomainError as error:
+            done.set_exception(error)
+        else:
+            done.set_result(None)
+        return done
+
+    @property
+    def reader(self) -> Executor | None:
+        """Reads are in memory: decisions run where they are asked for."""
+        return None
 
     def peek(self) -> MemoryUnitOfWork:
         """The committed state, for tests to inspect."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -33,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     delete,
     insert,
     select,
@@ -40,6 +42,7 @@ from sqlalchemy import (
     update,
 )
 
+from limes.core.errors import DomainError
 from limes.db.metadata import UTCDateTime, metadata
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.ees.adapters.group_commit import GroupCommitter, Write
@@ -179,6 +182,20 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("key", "user_id"),
 )
+
+
+_INSERT_FILE = insert(individual_files)
+_UPDATE_FILE = update(individual_files).where(individual_files.c.file_id == bindparam("key"))
+_INSERT_ENTRY = insert(entry_exit_records)
+_UPDATE_ENTRY = update(entry_exit_records).where(entry_exit_records.c.record_id == bindparam("key"))
+_INSERT_ACCESS = insert(access_log)
+_INSERT_OUTCOME = insert(idempotency_keys)
+
+
+def _keyed(values: dict[str, Any], key: str) -> dict[str, Any]:
+    # An UPDATE of many rows names its row by the bound "key", not by the column.
+    values["key"] = values.pop(key)
+    return values
 
 
 def _file(row: Row[Any]) -> IndividualFile:
@@ -326,15 +343,19 @@ class SqlEesRepository:
 
     def add_file(self, individual_file: IndividualFile) -> None:
         """Store a new individual file."""
-        self._c.execute(insert(individual_files), _file_values(individual_file))
+        self.add_files([individual_file])
+
+    def add_files(self, files: Sequence[IndividualFile]) -> None:
+        """Store new individual files in one statement."""
+        self._c.execute(_INSERT_FILE, [_file_values(f) for f in files])
 
     def update_file(self, individual_file: IndividualFile) -> None:
         """Replace a stored individual file."""
-        values = _file_values(individual_file)
-        self._c.execute(
-            update(individual_files).where(individual_files.c.file_id == values.pop("file_id")),
-            values,
-        )
+        self.update_files([individual_file])
+
+    def update_files(self, files: Sequence[IndividualFile]) -> None:
+        """Replace stored individual files in one statement."""
+        self._c.execute(_UPDATE_FILE, [_keyed(_file_values(f), "file_id") for f in files])
 
     def get_file(self, file_id: str) -> IndividualFile | None:
         """The file with this id, or None."""
@@ -352,17 +373,19 @@ class SqlEesRepository:
 
     def add_entry(self, record: EntryExitRecord) -> None:
         """Store a new entry/exit record."""
-        self._c.execute(insert(entry_exit_records), _entry_values(record))
+        self.add_entries([record])
+
+    def add_entries(self, records: Sequence[EntryExitRecord]) -> None:
+        """Store new entry/exit records in one statement."""
+        self._c.execute(_INSERT_ENTRY, [_entry_values(r) for r in records])
 
     def update_entry(self, record: EntryExitRecord) -> None:
         """Replace a stored entry/exit record."""
-        values = _entry_values(record)
-        self._c.execute(
-            update(entry_exit_records).where(
-                entry_exit_records.c.record_id == values.pop("record_id")
-            ),
-            values,
-        )
+        self.update_entries([record])
+
+    def update_entries(self, records: Sequence[EntryExitRecord]) -> None:
+        """Replace stored entry/exit records in one statement."""
+        self._c.execute(_UPDATE_ENTRY, [_keyed(_entry_values(r), "record_id") for r in records])
 
     def get_entry(self, record_id: str) -> EntryExitRecord | None:
         """The entry/exit record with this id, or None."""
@@ -499,19 +522,26 @@ class SqlEesRepository:
 
     def log_access(self, entry: AccessLogEntry) -> None:
         """Append to the access log (EES Art 46)."""
+        self.log_accesses([entry])
+
+    def log_accesses(self, entries: Sequence[AccessLogEntry]) -> None:
+        """Append to the access log (EES Art 46), in one statement."""
         self._c.execute(
-            insert(access_log),
-            {
-                "at": entry.at,
-                "user_id": entry.user_id,
-                "role": entry.role,
-                "authority": entry.authority,
-                "purpose": entry.purpose,
-                "operation": entry.operation,
-                "crossing_point": entry.crossing_point,
-                "query": json.dumps(entry.query, sort_keys=True),
-                "result_references": " ".join(entry.result_references),
-            },
+            _INSERT_ACCESS,
+            [
+                {
+                    "at": entry.at,
+                    "user_id": entry.user_id,
+                    "role": entry.role,
+                    "authority": entry.authority,
+                    "purpose": entry.purpose,
+                    "operation": entry.operation,
+                    "crossing_point": entry.crossing_point,
+                    "query": json.dumps(entry.query, sort_keys=True),
+                    "result_references": " ".join(entry.result_references),
+                }
+                for entry in entries
+            ],
         )
 
     def access_log(self) -> list[AccessLogEntry]:
@@ -547,16 +577,23 @@ class SqlEesRepository:
 
     def remember_outcome(self, outcome: IdempotentOutcome) -> None:
         """Remember what an Idempotency-Key recorded."""
+        self.remember_outcomes([outcome])
+
+    def remember_outcomes(self, outcomes: Sequence[IdempotentOutcome]) -> None:
+        """Remember what Idempotency-Keys recorded, in one statement."""
         self._c.execute(
-            insert(idempotency_keys),
-            {
-                "key": outcome.key,
-                "user_id": outcome.user_id,
-                "operation": outcome.operation,
-                "request_digest": outcome.request_digest,
-                "record_id": outcome.record_id,
-                "created_at": outcome.created_at,
-            },
+            _INSERT_OUTCOME,
+            [
+                {
+                    "key": outcome.key,
+                    "user_id": outcome.user_id,
+                    "operation": outcome.operation,
+                    "request_digest": outcome.request_digest,
+                    "record_id": outcome.record_id,
+                    "created_at": outcome.created_at,
+                }
+                for outcome in outcomes
+            ],
         )
 
 
@@ -578,25 +615,44 @@ class SqlEesUnitOfWork:
         return self._identities
 
 
+# The writes of border crossings with a bulk form, in the order they are applied in
+# bulk: rows before the rows that refer to them, a file's creation before its update.
+_BULK: dict[tuple[str, str], Callable[[SqlEesUnitOfWork, list[tuple[Any, ...]]], None]] = {
+    ("identities", "add"): lambda uow, calls: uow.identities.add_many(
+        [(identity_file, templates) for identity_file, templates in calls]
+    ),
+    ("ees", "add_file"): lambda uow, calls: uow.ees.add_files([f for (f,) in calls]),
+    ("ees", "update_file"): lambda uow, calls: uow.ees.update_files([f for (f,) in calls]),
+    ("ees", "add_entry"): lambda uow, calls: uow.ees.add_entries([r for (r,) in calls]),
+    ("ees", "update_entry"): lambda uow, calls: uow.ees.update_entries([r for (r,) in calls]),
+    ("ees", "remember_outcome"): lambda uow, calls: uow.ees.remember_outcomes(
+        [o for (o,) in calls]
+    ),
+    ("ees", "log_access"): lambda uow, calls: uow.ees.log_accesses([e for (e,) in calls]),
+}
+_BULK_ORDER = tuple(_BULK)
+
+# Decisions on PostgreSQL wait on round trips; a few threads keep the server busy.
+READER_THREADS = 4
+
+
 class SqlEesStore:
     """The EES in a SQL database.
 
-    On SQLite, writers queue on a lock in this process rather than on SQLite's busy
-    handler, which sleeps and retries: one writer at a time, served in order. The
-    writes of border crossings go through a group committer (`apply_writes`).
+    The writes of border crossings go through a group committer (`submit_writes`);
+    on SQLite, every writer waits its turn on the database's writer lock.
     """
 
     def __init__(self, engine: Engine, group_commit: bool = True) -> None:
         self._engine = engine
-        self._serialise_writes = engine.dialect.name == "sqlite"
-        self._write_lock = threading.Lock()
         self._crossing_points = CrossingPointCache()
+        self._reader = (
+            None
+            if engine.dialect.name == "sqlite"
+            else ThreadPoolExecutor(READER_THREADS, thread_name_prefix="ees-reader")
+        )
         self._committer = (
-            GroupCommitter(
-                engine, self._apply, lock=self._write_lock if self._serialise_writes else None
-            )
-            if group_commit
-            else None
+            GroupCommitter(engine, self._apply, self._apply_bulk) if group_commit else None
         )
 
     @property
@@ -604,23 +660,43 @@ class SqlEesStore:
         """The engine the store works on."""
         return self._engine
 
-    def apply_writes(self, writes: Sequence[Write]) -> None:
+    def submit_writes(self, writes: Sequence[Write]) -> Future[None]:
         """Apply a decided crossing's writes durably, batched with other desks' crossings."""
-        if self._committer is None:
+        if self._committer is not None:
+            return self._committer.submit(writes)
+        done: Future[None] = Future()
+        try:
             with self.unit_of_work(write=True) as uow:
                 replay_writes(uow, writes)
-            return
-        self._committer.submit(writes)
+        except DomainError as error:
+            done.set_exception(error)
+        else:
+            done.set_result(None)
+        return done
+
+    @property
+    def reader(self) -> Executor | None:
+        """PostgreSQL reads wait on the server: decisions run on a few threads of their own."""
+        return self._reader
 
     def _apply(self, connection: Connection, writes: Sequence[Write]) -> None:
         replay_writes(SqlEesUnitOfWork(connection, self._crossing_points), writes)
 
+    def _apply_bulk(self, connection: Connection, write_sets: Sequence[Sequence[Write]]) -> bool:
+        calls: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for writes in write_sets:
+            for target, method, args, kwargs in writes:
+                if kwargs or (target, method) not in _BULK_ORDER:
+                    return False
+                calls.setdefault((target, method), []).append(args)
+        uow = SqlEesUnitOfWork(connection, self._crossing_points)
+        for write in _BULK_ORDER:
+            if write in calls:
+                _BULK[write](uow, calls[write])
+        return True
+
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[EesUnitOfWork]:
         """One transaction over the EES and CIR tables."""
-        if write and self._serialise_writes:
-            with self._write_lock, SqlUnitOfWork(self._engine) as uow:
-                yield SqlEesUnitOfWork(uow.connection, self._crossing_points)
-            return
         with SqlUnitOfWork(self._engine, read_only=not write) as uow:
             yield SqlEesUnitOfWork(uow.connection, self._crossing_points)

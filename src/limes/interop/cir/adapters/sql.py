@@ -190,20 +190,34 @@ class SqlIdentityRepository:
         Raises:
             Conflict: the id is taken, or a document is already in a file of the system.
         """
-        file_row = _identity_row(identity_file.identity)
-        file_row.update(
-            cir_id=identity_file.cir_id,
-            system=identity_file.system.value,
-            source_reference=identity_file.source_reference,
-            created_at=_utc(identity_file.created_at),
-            updated_at=_utc(identity_file.updated_at),
-        )
-        document_rows = _document_rows(
-            identity_file.cir_id, identity_file.system, identity_file.documents
-        )
-        template_rows = _template_rows(identity_file.cir_id, templates)
+        self.add_many([(identity_file, templates)])
+
+    def add_many(self, files: Sequence[tuple[IdentityFile, Sequence[BiometricTemplate]]]) -> None:
+        """Store new files with their templates, three statements for all of them.
+
+        Raises:
+            Conflict: an id is taken, or a document is already in a file of the system.
+        """
+        file_rows: list[dict[str, Any]] = []
+        document_rows: list[dict[str, Any]] = []
+        template_rows: list[dict[str, Any]] = []
+        for identity_file, templates in files:
+            file_row = _identity_row(identity_file.identity)
+            file_row.update(
+                cir_id=identity_file.cir_id,
+                system=identity_file.system.value,
+                source_reference=identity_file.source_reference,
+                created_at=_utc(identity_file.created_at),
+                updated_at=_utc(identity_file.updated_at),
+            )
+            file_rows.append(file_row)
+            document_rows += _document_rows(
+                identity_file.cir_id, identity_file.system, identity_file.documents
+            )
+            template_rows += _template_rows(identity_file.cir_id, templates)
         try:
-            self._connection.execute(_INSERT_FILE, file_row)
+            if file_rows:
+                self._connection.execute(_INSERT_FILE, file_rows)
             if document_rows:
                 self._connection.execute(_INSERT_DOCUMENTS, document_rows)
             if template_rows:
