@@ -55,7 +55,7 @@ e2e: install browser
 test: install browser postgres lint typecheck
 	$(BIN)/pytest -n 2
 
-bench: install
+bench: install postgres
 	$(BIN)/python -m bench.run
 
 clean:

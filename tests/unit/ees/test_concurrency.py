@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from limes.core.errors import DomainError
+from limes.core.errors import Conflict, DomainError
 from limes.ees.domain.errors import SecondEntryWithoutExit
+from limes.ees.outcomes import CrossingReceipt
 from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from tests.ees_factories import Traveller
@@ -56,3 +58,48 @@ def test_two_desks_entering_one_traveller_at_once_record_one_entry(
     file_ids = peek(store).ees.file_ids()
     assert len(file_ids) == 1
     assert len(peek(store).ees.entries(file_ids[0])) == 1
+
+
+def test_desks_on_the_event_loop_record_every_crossing_exactly_once(
+    service: EesService, store: EesStore
+) -> None:
+    travellers = [Traveller(number=f"L{i:07d}") for i in range(48)]
+
+    async def desks() -> list[CrossingReceipt]:
+        return await asyncio.gather(
+            *(service.run_async(service.entry_decision(GUARD, t.at())) for t in travellers)
+        )
+
+    receipts = asyncio.run(desks())
+    assert len({r.record_id for r in receipts}) == 48
+    stored = {
+        record.record_id
+        for receipt in receipts
+        for record in peek(store).ees.entries(receipt.file_id)
+    }
+    assert stored == {r.record_id for r in receipts}
+
+
+def test_a_clash_in_a_batch_refuses_only_the_desk_that_lost(
+    service: EesService, store: EesStore
+) -> None:
+    # Decided side by side, these land in one commit batch: the bulk write clashes on
+    # the one traveller entered twice, and the batch is applied again crossing by
+    # crossing, so the others are recorded.
+    twice = Traveller(number="D0000002")
+    others = [Traveller(number=f"B{i:07d}") for i in range(6)]
+    requests = [twice.at(), *(t.at() for t in others), twice.at()]
+
+    async def desks() -> list[CrossingReceipt | BaseException]:
+        return await asyncio.gather(
+            *(service.run_async(service.entry_decision(GUARD, r)) for r in requests),
+            return_exceptions=True,
+        )
+
+    outcomes = asyncio.run(desks())
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(refused) == 1
+    assert isinstance(refused[0], SecondEntryWithoutExit | Conflict), refused
+    recorded = [o for o in outcomes if isinstance(o, CrossingReceipt)]
+    assert len(recorded) == 7
+    assert len(peek(store).ees.file_ids()) == 7
