@@ -117,11 +117,15 @@ class EesOperations:
                 individual_file = uow.ees.get_file(file_id)
                 if individual_file is None:
                     continue
+                entries = {r.record_id: r for r in uow.ees.entries(file_id)}
                 steps = retention_plan(
-                    individual_file, uow.ees.entries(file_id), uow.ees.refusals(file_id), today
+                    individual_file, list(entries.values()), uow.ees.refusals(file_id), today
                 )
                 for step in steps:
-                    if step.action is RetentionAction.ERASE_RECORD:
+                    if step.action is RetentionAction.NOTIFY_OVERSTAYER_ERASURE:
+                        notified = replace(entries[step.reference], erasure_notice_on=today)
+                        uow.ees.update_entry(notified)
+                    elif step.action is RetentionAction.ERASE_RECORD:
                         uow.ees.erase_entry(step.reference)
                         uow.ees.erase_refusal(step.reference)
                     elif step.action is RetentionAction.ERASE_FILE:

@@ -96,6 +96,8 @@ def test_overstayers_are_kept_5_years_with_notice_3_months_before(
     report = operations.run_retention()
     assert report.count(RetentionAction.NOTIFY_OVERSTAYER_ERASURE) == 1
     assert report.count(RetentionAction.ERASE_RECORD) == 0
+    clock.advance(timedelta(days=1))
+    assert operations.run_retention().steps == ()  # the overstayer is told once
     clock.set(clock.now().replace(year=end.year + 5, month=end.month, day=end.day))
     report = operations.run_retention()
     assert report.count(RetentionAction.ERASE_RECORD) == 1

@@ -122,6 +122,7 @@ entry_exit_records = Table(
     Column("rebutted_at", UTCDateTime, nullable=True),
     Column("entry_stamp", Date, nullable=True),
     Column("exit_stamp", Date, nullable=True),
+    Column("erasure_notice_on", Date, nullable=True),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
     Index(
         "uq_ees_entry_exit_records_one_open_entry",
@@ -250,6 +251,7 @@ def _entry(row: Row[Any]) -> EntryExitRecord:
         rebutted_at=row.rebutted_at,
         entry_stamp=row.entry_stamp,
         exit_stamp=row.exit_stamp,
+        erasure_notice_on=row.erasure_notice_on,
     )
 
 
@@ -275,6 +277,7 @@ def _entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "rebutted_at": r.rebutted_at,
         "entry_stamp": r.entry_stamp,
         "exit_stamp": r.exit_stamp,
+        "erasure_notice_on": r.erasure_notice_on,
     }
 
 

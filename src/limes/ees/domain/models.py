@@ -154,6 +154,8 @@ class EntryExitRecord:
     # Dates of the stamps affixed alongside during the transition (Reg. (EU) 2025/1534 Art 5).
     entry_stamp: date | None = None
     exit_stamp: date | None = None
+    # The day an overstayer was told their data will be erased (Art 34(4)): told once.
+    erasure_notice_on: date | None = None
 
     @property
     def is_open(self) -> bool:

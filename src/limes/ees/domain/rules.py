@@ -172,7 +172,7 @@ def retention_plan(
             kept += 1  # still within the authorised stay
             continue
         erase_on = record_erasure_date(record)
-        if record.is_open:
+        if record.is_open and record.erasure_notice_on is None:
             notice_on = add_months(erase_on, -OVERSTAYER_NOTICE_MONTHS)
             if notice_on <= today < erase_on:
                 steps.append(
