@@ -185,6 +185,24 @@ idempotency_keys = Table(
 )
 
 
+# The statements of a border check, built once (a statement built per call costs more
+# to build and to look up in the compiled cache than SQLite takes to run it).
+_FILE = select(individual_files).where(individual_files.c.file_id == bindparam("file_id"))
+_FILE_OF_IDENTITY = select(individual_files).where(individual_files.c.cir_id == bindparam("cir_id"))
+_ENTRY = select(entry_exit_records).where(entry_exit_records.c.record_id == bindparam("record_id"))
+_ENTRIES = (
+    select(entry_exit_records)
+    .where(entry_exit_records.c.file_id == bindparam("file_id"))
+    .order_by(entry_exit_records.c.entry_at)
+)
+_REFUSALS = (
+    select(refusal_records)
+    .where(refusal_records.c.file_id == bindparam("file_id"))
+    .order_by(refusal_records.c.refused_at)
+)
+_OUTCOME = select(idempotency_keys).where(
+    idempotency_keys.c.key == bindparam("key"), idempotency_keys.c.user_id == bindparam("user_id")
+)
 _INSERT_FILE = insert(individual_files)
 _UPDATE_FILE = update(individual_files).where(individual_files.c.file_id == bindparam("key"))
 _INSERT_ENTRY = insert(entry_exit_records)
@@ -362,16 +380,12 @@ class SqlEesRepository:
 
     def get_file(self, file_id: str) -> IndividualFile | None:
         """The file with this id, or None."""
-        row = self._c.execute(
-            select(individual_files).where(individual_files.c.file_id == file_id)
-        ).first()
+        row = self._c.execute(_FILE, {"file_id": file_id}).first()
         return _file(row) if row else None
 
     def file_of_identity(self, cir_id: str) -> IndividualFile | None:
         """The EES file that refers to this CIR file, or None."""
-        row = self._c.execute(
-            select(individual_files).where(individual_files.c.cir_id == cir_id)
-        ).first()
+        row = self._c.execute(_FILE_OF_IDENTITY, {"cir_id": cir_id}).first()
         return _file(row) if row else None
 
     def add_entry(self, record: EntryExitRecord) -> None:
@@ -392,18 +406,12 @@ class SqlEesRepository:
 
     def get_entry(self, record_id: str) -> EntryExitRecord | None:
         """The entry/exit record with this id, or None."""
-        row = self._c.execute(
-            select(entry_exit_records).where(entry_exit_records.c.record_id == record_id)
-        ).first()
+        row = self._c.execute(_ENTRY, {"record_id": record_id}).first()
         return _entry(row) if row else None
 
     def entries(self, file_id: str) -> list[EntryExitRecord]:
         """The file's entry/exit records, oldest first."""
-        rows = self._c.execute(
-            select(entry_exit_records)
-            .where(entry_exit_records.c.file_id == file_id)
-            .order_by(entry_exit_records.c.entry_at)
-        )
+        rows = self._c.execute(_ENTRIES, {"file_id": file_id})
         return [_entry(row) for row in rows]
 
     def add_refusal(self, record: RefusalRecord) -> None:
@@ -429,11 +437,7 @@ class SqlEesRepository:
 
     def refusals(self, file_id: str) -> list[RefusalRecord]:
         """The file's refusal records, oldest first."""
-        rows = self._c.execute(
-            select(refusal_records)
-            .where(refusal_records.c.file_id == file_id)
-            .order_by(refusal_records.c.refused_at)
-        )
+        rows = self._c.execute(_REFUSALS, {"file_id": file_id})
         return [_refusal(row) for row in rows]
 
     def open_entries_ended_before(self, day: date) -> list[EntryExitRecord]:
@@ -567,11 +571,7 @@ class SqlEesRepository:
 
     def idempotent_outcome(self, key: str, user_id: str) -> IdempotentOutcome | None:
         """What a user's Idempotency-Key recorded before, or None."""
-        row = self._c.execute(
-            select(idempotency_keys).where(
-                and_(idempotency_keys.c.key == key, idempotency_keys.c.user_id == user_id)
-            )
-        ).first()
+        row = self._c.execute(_OUTCOME, {"key": key, "user_id": user_id}).first()
         if row is None:
             return None
         return IdempotentOutcome(
