@@ -31,7 +31,8 @@ import numpy as np
 from bench import ees_people
 from limes.db.engine import make_engine
 from limes.db.migrate import upgrade
-from limes.ees.adapters.sql import SqlEesStore, entry_exit_records, individual_files
+from limes.ees.adapters.sql import SqlEesStore
+from limes.ees.adapters.sql_tables import entry_exit_records, individual_files
 from limes.ees.domain.models import BorderType, CrossingPoint
 from limes.interop.cir.adapters.sql import biometric_templates, identity_files, travel_documents
 

@@ -22,7 +22,8 @@ from limes.core.clock import FixedClock
 from limes.db.engine import make_engine
 from limes.db.migrate import upgrade
 from limes.ees.adapters.biometrics import TemplateVerifier
-from limes.ees.adapters.sql import SqlEesStore, entry_exit_records
+from limes.ees.adapters.sql import SqlEesStore
+from limes.ees.adapters.sql_tables import entry_exit_records
 from limes.ees.domain.models import RecordSource
 from limes.ees.fallback import FallbackRecorder, Operation, QueuedReceipt, SqliteFallbackQueue
 from limes.ees.outcomes import CrossingReceipt

@@ -1,13 +1,13 @@
 """Every module that defines tables, imported so that `metadata` holds them all.
 
 Alembic (`limes.db.migrations.env`) and the schema tests import this module; a new
-system's `adapters/sql.py` is added here, named `<system>_tables`.
+system's module of table definitions is added here, named `<system>_tables`.
 """
 
 from __future__ import annotations
 
 from limes.db.metadata import metadata
-from limes.ees.adapters import sql as ees_tables
+from limes.ees.adapters import sql_tables as ees_tables
 from limes.interop.cir.adapters import sql as cir_tables
 
 __all__ = ["cir_tables", "ees_tables", "metadata"]

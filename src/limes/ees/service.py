@@ -14,23 +14,27 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from limes.core.clock import Clock
-from limes.core.documents import MrzReading, read_mrz
 from limes.core.errors import FieldError, InvalidRequest
-from limes.ees.domain.assessment import StayAssessment, assess_entry, assess_exit
+from limes.ees.border_checks import (
+    border_check,
+    complete_at_exit,
+    file_for,
+    log_access,
+    no_stay_reason,
+    remember_outcome,
+    replayed_receipt,
+)
+from limes.ees.domain.assessment import assess_entry, assess_exit
 from limes.ees.domain.border import (
     Capture,
     CrossingRequest,
     biometrics_on_entry,
-    identity_of,
     read_document,
     require_active,
-    travel_document_of,
     traveller_kind,
 )
 from limes.ees.domain.errors import (
-    CrossingPointNotFound,
     ExitWithoutEntry,
-    IdempotencyKeyReused,
     MissingVisa,
     NoStayPossible,
     SecondEntryWithoutExit,
@@ -40,7 +44,6 @@ from limes.ees.domain.models import (
     Direction,
     EntryExitRecord,
     FingerprintStatus,
-    IndividualFile,
     RecordSource,
     RefusalReason,
     RefusalRecord,
@@ -49,14 +52,7 @@ from limes.ees.domain.models import (
 from limes.ees.domain.rules import refusal_keeps_biometrics
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
-from limes.ees.ports import (
-    BiometricVerifier,
-    EesStore,
-    EesUnitOfWork,
-    IdempotentOutcome,
-)
-from limes.interop.cir.models import IdentityFile, SourceSystem
-from limes.shortstay import Limit
+from limes.ees.ports import BiometricVerifier, EesStore, EesUnitOfWork
 
 
 class EesService:
@@ -75,8 +71,8 @@ class EesService:
         document = read_document(request.mrz, now.date(), direction)
 
         def decide(uow: EesUnitOfWork) -> BorderCheck:
-            check = self._check(uow, request, direction, document, now)
-            self._log(uow, actor, f"check_{direction}", check, now)
+            check = border_check(uow, self._verifier, request, direction, document, now)
+            log_access(uow, actor, f"check_{direction}", check, now)
             return check
 
         return transact(self._store, decide)
@@ -116,10 +112,10 @@ class EesService:
         digest = request.digest("entry")
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
-            replay = self._replay(uow, actor, idempotency_key, "entry", digest, request, at)
+            replay = replayed_receipt(uow, actor, idempotency_key, "entry", digest, request, at)
             if replay is not None:
                 return replay
-            check = self._check(uow, request, Direction.ENTRY, document, at)
+            check = border_check(uow, self._verifier, request, Direction.ENTRY, document, at)
             require_active(check.crossing_point)
             open_entry = next((r for r in check.entries if r.is_open), None)
             if open_entry is not None:
@@ -137,11 +133,11 @@ class EesService:
             assessment = check.assessment
             assert assessment is not None  # noqa: S101 - set for every entry check
             if assessment.authorised_until is None:
-                raise NoStayPossible(_no_stay_reason(assessment))
+                raise NoStayPossible(no_stay_reason(assessment))
             fingerprint_status, completeness = biometrics_on_entry(
                 check.crossing_point, request, kind, document, at.date()
             )
-            individual_file, created = self._file_for(
+            individual_file, created = file_for(
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
             )
             record = EntryExitRecord(
@@ -155,8 +151,8 @@ class EesService:
                 entry_stamp=request.stamp_date,
             )
             uow.ees.add_entry(record)
-            self._remember(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
-            self._log(
+            remember_outcome(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
+            log_access(
                 uow, actor, "record_entry", check, at, (individual_file.file_id, record.record_id)
             )
             after = replace(
@@ -198,10 +194,10 @@ class EesService:
         digest = request.digest("exit", str(stamp_entry_date))
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
-            replay = self._replay(uow, actor, idempotency_key, "exit", digest, request, at)
+            replay = replayed_receipt(uow, actor, idempotency_key, "exit", digest, request, at)
             if replay is not None:
                 return replay
-            check = self._check(uow, request, Direction.EXIT, document, at)
+            check = border_check(uow, self._verifier, request, Direction.EXIT, document, at)
             require_active(check.crossing_point)
             open_entry = next((r for r in check.entries if r.is_open), None)
             created = False
@@ -217,7 +213,7 @@ class EesService:
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point, request, kind, document, at.date()
                 )
-                individual_file, created = self._file_for(
+                individual_file, created = file_for(
                     uow, check, document, kind, request, fingerprint_status, completeness, at, False
                 )
                 stamp_at = datetime.combine(stamp_entry_date, datetime.min.time(), at.tzinfo)
@@ -256,12 +252,12 @@ class EesService:
                 ),
             )
             uow.ees.update_entry(closed)
-            individual_file = self._complete_at_exit(uow, individual_file, request, at)
+            individual_file = complete_at_exit(uow, individual_file, request, at)
             uow.ees.update_file(
                 replace(individual_file, last_exit_or_refusal=at.date(), updated_at=at)
             )
-            self._remember(uow, actor, idempotency_key, "exit", digest, closed.record_id, at)
-            self._log(
+            remember_outcome(uow, actor, idempotency_key, "exit", digest, closed.record_id, at)
+            log_access(
                 uow, actor, "record_exit", check, at, (individual_file.file_id, closed.record_id)
             )
             after = replace(
@@ -311,10 +307,10 @@ class EesService:
         offered = request
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
-            replay = self._replay(uow, actor, idempotency_key, "refusal", digest, offered, at)
+            replay = replayed_receipt(uow, actor, idempotency_key, "refusal", digest, offered, at)
             if replay is not None:
                 return replay
-            check = self._check(uow, offered, Direction.ENTRY, document, at)
+            check = border_check(uow, self._verifier, offered, Direction.ENTRY, document, at)
             keep = refusal_keeps_biometrics(reasons)
             request = offered
             if keep:
@@ -328,7 +324,7 @@ class EesService:
                     Completeness.PENDING_BIOMETRICS,
                 )
                 request = replace(offered, capture=Capture())
-            individual_file, created = self._file_for(
+            individual_file, created = file_for(
                 uow,
                 check,
                 document,
@@ -351,8 +347,8 @@ class EesService:
             uow.ees.update_file(
                 replace(individual_file, last_exit_or_refusal=at.date(), updated_at=at)
             )
-            self._remember(uow, actor, idempotency_key, "refusal", digest, refusal.record_id, at)
-            self._log(
+            remember_outcome(uow, actor, idempotency_key, "refusal", digest, refusal.record_id, at)
+            log_access(
                 uow,
                 actor,
                 "record_refusal",
@@ -368,243 +364,3 @@ class EesService:
             )
 
         return decide
-
-    # -- internals ---------------------------------------------------------------
-
-    def _check(
-        self,
-        uow: EesUnitOfWork,
-        request: CrossingRequest,
-        direction: Direction,
-        document: MrzReading,
-        now: datetime,
-    ) -> BorderCheck:
-        crossing_point = uow.ees.crossing_point(request.crossing_point)
-        if crossing_point is None:
-            raise CrossingPointNotFound(
-                f"No crossing point has the code {request.crossing_point!r}.",
-                [FieldError("crossing_point", "unknown crossing point code")],
-            )
-        assert document.document_number is not None  # noqa: S101 - a valid MRZ has one
-        assert document.issuing_state is not None  # noqa: S101 - a valid MRZ has one
-        identity = uow.identities.find_by_document(
-            SourceSystem.EES, document.document_number, document.issuing_state
-        )
-        individual_file = uow.ees.file_of_identity(identity.cir_id) if identity else None
-        entries = tuple(uow.ees.entries(individual_file.file_id)) if individual_file else ()
-        refusals = tuple(uow.ees.refusals(individual_file.file_id)) if individual_file else ()
-        verification = None
-        if identity is not None and request.capture.templates:
-            stored = uow.identities.templates(identity.cir_id)
-            if stored:
-                verification = self._verifier.verify(request.capture.templates, stored)
-        today = now.date()
-        warnings: list[str] = []
-        assessment: StayAssessment | None = None
-        open_entry = next((r for r in entries if r.is_open), None)
-        biometric_file = (
-            individual_file is not None and individual_file.completeness is Completeness.COMPLETE
-        )
-        if direction is Direction.ENTRY:
-            if open_entry is not None:
-                warnings.append(
-                    f"The entry of {open_entry.entry_at:%Y-%m-%d} has no exit on record."
-                )
-            assessment = assess_entry(entries, today, request.visa, biometric_file)
-            if assessment.earlier_overstays:
-                warnings.append(f"{assessment.earlier_overstays} earlier overstay(s) on record.")
-        elif open_entry is not None:
-            assessment = assess_exit(entries, open_entry, today, biometric_file)
-            if assessment.overstay_days:
-                warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
-        else:
-            warnings.append("No entry on record for this document.")
-        if verification is not None and verification.matched is False:
-            warnings.append("The traveller does not match the biometrics of the file.")
-        if (
-            individual_file is not None
-            and individual_file.completeness is Completeness.PENDING_BIOMETRICS
-        ):
-            warnings.append("The file lacks biometrics: capture them to complete it.")
-        if document.expired:
-            warnings.append(f"The travel document expired on {document.expiry_date}.")
-        return BorderCheck(
-            direction=direction,
-            crossing_point=crossing_point,
-            document=document,
-            identity=identity,
-            individual_file=individual_file,
-            entries=entries,
-            refusals=refusals,
-            verification=verification,
-            assessment=assessment,
-            warnings=tuple(warnings),
-        )
-
-    def _file_for(
-        self,
-        uow: EesUnitOfWork,
-        check: BorderCheck,
-        document: MrzReading,
-        kind: TravellerKind,
-        request: CrossingRequest,
-        fingerprint_status: FingerprintStatus,
-        completeness: Completeness,
-        at: datetime,
-        store_templates: bool,
-    ) -> tuple[IndividualFile, bool]:
-        """The traveller's file, created (with its CIR file) when there is none."""
-        templates = request.capture.templates if store_templates else ()
-        if check.individual_file is not None and check.identity is not None:
-            individual_file = check.individual_file
-            if templates and individual_file.completeness is Completeness.PENDING_BIOMETRICS:
-                uow.identities.put_templates(check.identity.cir_id, templates)
-                individual_file = replace(
-                    individual_file,
-                    fingerprint_status=fingerprint_status,
-                    completeness=completeness,
-                    updated_at=at,
-                )
-                uow.ees.update_file(individual_file)
-            return individual_file, False
-        file_id = new_id("F")
-        identity = IdentityFile(
-            cir_id=new_id("C"),
-            system=SourceSystem.EES,
-            source_reference=file_id,
-            identity=identity_of(document),
-            documents=(travel_document_of(document),),
-            created_at=at,
-            updated_at=at,
-        )
-        uow.identities.add(identity, templates)
-        individual_file = IndividualFile(
-            file_id=file_id,
-            cir_id=identity.cir_id,
-            kind=kind,
-            fingerprint_status=fingerprint_status,
-            completeness=completeness,
-            created_at=at,
-            updated_at=at,
-        )
-        uow.ees.add_file(individual_file)
-        return individual_file, True
-
-    def _complete_at_exit(
-        self,
-        uow: EesUnitOfWork,
-        individual_file: IndividualFile,
-        request: CrossingRequest,
-        at: datetime,
-    ) -> IndividualFile:
-        """EES Art 17(4): fingerprints temporarily impossible at entry are taken at exit."""
-        if (
-            individual_file.fingerprint_status is FingerprintStatus.TEMPORARILY_IMPOSSIBLE
-            and request.capture.fingers
-        ):
-            fingers = tuple(t for t in request.capture.templates if t.modality.is_finger)
-            uow.identities.put_templates(individual_file.cir_id, fingers)
-            return replace(
-                individual_file, fingerprint_status=FingerprintStatus.CAPTURED, updated_at=at
-            )
-        return individual_file
-
-    def _replay(
-        self,
-        uow: EesUnitOfWork,
-        actor: Actor,
-        key: str | None,
-        operation: str,
-        digest: str,
-        request: CrossingRequest,
-        at: datetime,
-    ) -> CrossingReceipt | None:
-        """The first outcome of a retried request, or None for a new request."""
-        if key is None:
-            return None
-        outcome = uow.ees.idempotent_outcome(key, actor.user_id)
-        if outcome is None:
-            return None
-        if outcome.request_digest != digest or outcome.operation != operation:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was used for a different request; use a new key.",
-                [FieldError("Idempotency-Key", "already used for another request")],
-            )
-        crossing_point = uow.ees.crossing_point(request.crossing_point)
-        assert crossing_point is not None  # noqa: S101 - it existed when first recorded
-        entry = uow.ees.get_entry(outcome.record_id)
-        refusal = None if entry is not None else uow.ees.get_refusal(outcome.record_id)
-        file_id = entry.file_id if entry is not None else (refusal.file_id if refusal else "")
-        individual_file = uow.ees.get_file(file_id)
-        check = BorderCheck(
-            direction=Direction.EXIT if operation == "exit" else Direction.ENTRY,
-            crossing_point=crossing_point,
-            document=read_mrz(request.mrz, at.date()),
-            identity=uow.identities.get(individual_file.cir_id) if individual_file else None,
-            individual_file=individual_file,
-            entries=tuple(uow.ees.entries(file_id)),
-            refusals=tuple(uow.ees.refusals(file_id)),
-            verification=None,
-            assessment=None,
-            warnings=("A retry of a request already recorded: nothing was stored again.",),
-        )
-        return CrossingReceipt(
-            outcome.record_id, file_id, False, True, check, entry=entry, refusal=refusal
-        )
-
-    @staticmethod
-    def _remember(
-        uow: EesUnitOfWork,
-        actor: Actor,
-        key: str | None,
-        operation: str,
-        digest: str,
-        record_id: str,
-        at: datetime,
-    ) -> None:
-        if key is not None:
-            uow.ees.remember_outcome(
-                IdempotentOutcome(key, actor.user_id, operation, digest, record_id, at)
-            )
-
-    @staticmethod
-    def _log(
-        uow: EesUnitOfWork,
-        actor: Actor,
-        operation: str,
-        check: BorderCheck,
-        at: datetime,
-        references: tuple[str, ...] = (),
-    ) -> None:
-        found = (check.individual_file.file_id,) if check.individual_file else ()
-        uow.ees.log_access(
-            actor.access(
-                at,
-                operation,
-                crossing_point=check.crossing_point.code,
-                query={
-                    "document_number": check.document.document_number or "",
-                    "issuing_state": check.document.issuing_state or "",
-                },
-                references=references or found,
-            )
-        )
-
-
-def _no_stay_reason(assessment: StayAssessment) -> str:
-    """Why no stay may be authorised, and the refusal reason that fits (SBC Annex V Part B)."""
-    answer = assessment.calculation.answer or assessment.calculation.answer_ignoring_overstay
-    limit = answer.limited_by if answer else None
-    if limit is not None and limit is not Limit.RULE_90_180:
-        what = {
-            Limit.VISA_ENTRIES: "the entries of the visa are used",
-            Limit.VISA_VALIDITY: "the visa is not valid on this date",
-            Limit.VISA_DURATION: "the days of stay the visa allows are used",
-        }[limit]
-        return f"No stay may be authorised: {what}. Record a refusal (reason C) instead."
-    next_entry = assessment.next_entry
-    when = f" A stay may start on {next_entry.date}." if next_entry else ""
-    return (
-        f"No stay may be authorised: {assessment.days_used} days are used in the 180-day "
-        f"period.{when} Record a refusal (reason F) instead."
-    )

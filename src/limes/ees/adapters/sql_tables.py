@@ -1,0 +1,390 @@
+"""The EES tables in SQL, their statements built once, and the mapping of rows to records.
+
+`limes.ees.adapters.sql` runs these statements on a unit of work's connection;
+`limes.db.tables` gathers the tables for Alembic and the schema tests.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    Row,
+    String,
+    Table,
+    Text,
+    bindparam,
+    insert,
+    select,
+    text,
+    update,
+)
+
+from limes.db.metadata import UTCDateTime, metadata
+from limes.ees.domain.models import (
+    BorderType,
+    Completeness,
+    CrossingPoint,
+    EntryExitRecord,
+    FingerprintStatus,
+    IndividualFile,
+    RecordSource,
+    RefusalReason,
+    RefusalRecord,
+    SuspensionScope,
+    TravellerKind,
+    VisaDetails,
+)
+from limes.ees.ports import AccessLogEntry, IdempotentOutcome
+from limes.shortstay import EntriesAllowed
+
+_ENUM = 24
+
+crossing_points = Table(
+    "ees_crossing_points",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String, nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("border_type", String(_ENUM), nullable=False),
+    Column("ees_active", Boolean, nullable=False),
+    Column("biometrics_required", Boolean, nullable=False),
+    Column("suspension", String(_ENUM), nullable=False),
+    Column("suspension_reason", String, nullable=True),
+    Column("changed_at", UTCDateTime, nullable=True),
+    Column("changed_by", String, nullable=True),
+)
+
+individual_files = Table(
+    "ees_individual_files",
+    metadata,
+    Column("file_id", String(64), primary_key=True),
+    Column("cir_id", String(64), nullable=False, unique=True),
+    Column("kind", String(_ENUM), nullable=False),
+    Column("fingerprint_status", String(_ENUM), nullable=False),
+    Column("completeness", String(_ENUM), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("last_exit_or_refusal", Date, nullable=True),
+)
+
+entry_exit_records = Table(
+    "ees_entry_exit_records",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column(
+        "file_id",
+        String(64),
+        ForeignKey("ees_individual_files.file_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("entry_at", UTCDateTime, nullable=False),
+    Column("entry_crossing_point", String(32), nullable=False),
+    Column("authorised_stay_until", Date, nullable=False),
+    Column("source", String(_ENUM), nullable=False),
+    Column("visa_sticker_number", String(32), nullable=True),
+    Column("visa_valid_from", Date, nullable=True),
+    Column("visa_valid_until", Date, nullable=True),
+    Column("visa_duration_days", Integer, nullable=True),
+    Column("visa_entries", String(_ENUM), nullable=True),
+    Column("visa_limited_territorial_validity", Boolean, nullable=True),
+    Column("exit_at", UTCDateTime, nullable=True),
+    Column("exit_crossing_point", String(32), nullable=True),
+    Column("overstay_from", Date, nullable=True),
+    Column("rebuttal", Text, nullable=True),
+    Column("rebutted_at", UTCDateTime, nullable=True),
+    Column("entry_stamp", Date, nullable=True),
+    Column("exit_stamp", Date, nullable=True),
+    Column("erasure_notice_on", Date, nullable=True),
+    Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
+    Index(
+        "uq_ees_entry_exit_records_one_open_entry",
+        "file_id",
+        unique=True,
+        sqlite_where=text("exit_at IS NULL"),
+        postgresql_where=text("exit_at IS NULL"),
+    ),
+    Index(
+        "ix_ees_entry_exit_records_open_stay_end",
+        "authorised_stay_until",
+        sqlite_where=text("exit_at IS NULL"),
+        postgresql_where=text("exit_at IS NULL"),
+    ),
+    Index("ix_ees_entry_exit_records_overstay_from", "overstay_from"),
+)
+
+refusal_records = Table(
+    "ees_refusal_records",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column(
+        "file_id",
+        String(64),
+        ForeignKey("ees_individual_files.file_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("refused_at", UTCDateTime, nullable=False),
+    Column("crossing_point", String(32), nullable=False),
+    Column("reasons", String(16), nullable=False),
+    Column("source", String(_ENUM), nullable=False),
+)
+
+access_log = Table(
+    "ees_access_log",
+    metadata,
+    Column("log_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("user_id", String, nullable=False),
+    Column("role", String(_ENUM), nullable=False),
+    Column("authority", String, nullable=False),
+    Column("purpose", String, nullable=False),
+    Column("operation", String(32), nullable=False),
+    Column("crossing_point", String(32), nullable=True),
+    Column("query", Text, nullable=False),
+    Column("result_references", Text, nullable=False),
+)
+
+idempotency_keys = Table(
+    "ees_idempotency_keys",
+    metadata,
+    Column("key", String(200), nullable=False),
+    Column("user_id", String, nullable=False),
+    Column("operation", String(16), nullable=False),
+    Column("request_digest", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("key", "user_id"),
+)
+
+
+# The statements of a border check, built once (a statement built per call costs more
+# to build and to look up in the compiled cache than SQLite takes to run it).
+FILE = select(individual_files).where(individual_files.c.file_id == bindparam("file_id"))
+FILE_OF_IDENTITY = select(individual_files).where(individual_files.c.cir_id == bindparam("cir_id"))
+ENTRY = select(entry_exit_records).where(entry_exit_records.c.record_id == bindparam("record_id"))
+ENTRIES = (
+    select(entry_exit_records)
+    .where(entry_exit_records.c.file_id == bindparam("file_id"))
+    .order_by(entry_exit_records.c.entry_at)
+)
+REFUSALS = (
+    select(refusal_records)
+    .where(refusal_records.c.file_id == bindparam("file_id"))
+    .order_by(refusal_records.c.refused_at)
+)
+OUTCOME = select(idempotency_keys).where(
+    idempotency_keys.c.key == bindparam("key"), idempotency_keys.c.user_id == bindparam("user_id")
+)
+INSERT_FILE = insert(individual_files)
+UPDATE_FILE = update(individual_files).where(individual_files.c.file_id == bindparam("key"))
+INSERT_ENTRY = insert(entry_exit_records)
+UPDATE_ENTRY = update(entry_exit_records).where(entry_exit_records.c.record_id == bindparam("key"))
+INSERT_ACCESS = insert(access_log)
+INSERT_OUTCOME = insert(idempotency_keys)
+
+
+def keyed(values: dict[str, Any], key: str) -> dict[str, Any]:
+    """The values of a row to update, its key column renamed to the bound "key"."""
+    # An UPDATE of many rows names its row by the bound "key", not by the column.
+    values["key"] = values.pop(key)
+    return values
+
+
+def file_from_row(row: Row[Any]) -> IndividualFile:
+    """The individual file stored in this row."""
+    return IndividualFile(
+        file_id=row.file_id,
+        cir_id=row.cir_id,
+        kind=TravellerKind(row.kind),
+        fingerprint_status=FingerprintStatus(row.fingerprint_status),
+        completeness=Completeness(row.completeness),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        last_exit_or_refusal=row.last_exit_or_refusal,
+    )
+
+
+def file_values(f: IndividualFile) -> dict[str, Any]:
+    """The row that stores this individual file."""
+    return {
+        "file_id": f.file_id,
+        "cir_id": f.cir_id,
+        "kind": f.kind.value,
+        "fingerprint_status": f.fingerprint_status.value,
+        "completeness": f.completeness.value,
+        "created_at": f.created_at,
+        "updated_at": f.updated_at,
+        "last_exit_or_refusal": f.last_exit_or_refusal,
+    }
+
+
+def entry_from_row(row: Row[Any]) -> EntryExitRecord:
+    """The entry/exit record stored in this row."""
+    visa = None
+    if row.visa_sticker_number is not None:
+        visa = VisaDetails(
+            sticker_number=row.visa_sticker_number,
+            valid_from=row.visa_valid_from,
+            valid_until=row.visa_valid_until,
+            duration_days=row.visa_duration_days,
+            entries=EntriesAllowed(row.visa_entries),
+            limited_territorial_validity=bool(row.visa_limited_territorial_validity),
+        )
+    return EntryExitRecord(
+        record_id=row.record_id,
+        file_id=row.file_id,
+        entry_at=row.entry_at,
+        entry_crossing_point=row.entry_crossing_point,
+        authorised_stay_until=row.authorised_stay_until,
+        source=RecordSource(row.source),
+        visa=visa,
+        exit_at=row.exit_at,
+        exit_crossing_point=row.exit_crossing_point,
+        overstay_from=row.overstay_from,
+        rebuttal=row.rebuttal,
+        rebutted_at=row.rebutted_at,
+        entry_stamp=row.entry_stamp,
+        exit_stamp=row.exit_stamp,
+        erasure_notice_on=row.erasure_notice_on,
+    )
+
+
+def entry_values(r: EntryExitRecord) -> dict[str, Any]:
+    """The row that stores this entry/exit record."""
+    v = r.visa
+    return {
+        "record_id": r.record_id,
+        "file_id": r.file_id,
+        "entry_at": r.entry_at,
+        "entry_crossing_point": r.entry_crossing_point,
+        "authorised_stay_until": r.authorised_stay_until,
+        "source": r.source.value,
+        "visa_sticker_number": v.sticker_number if v else None,
+        "visa_valid_from": v.valid_from if v else None,
+        "visa_valid_until": v.valid_until if v else None,
+        "visa_duration_days": v.duration_days if v else None,
+        "visa_entries": v.entries.value if v else None,
+        "visa_limited_territorial_validity": v.limited_territorial_validity if v else None,
+        "exit_at": r.exit_at,
+        "exit_crossing_point": r.exit_crossing_point,
+        "overstay_from": r.overstay_from,
+        "rebuttal": r.rebuttal,
+        "rebutted_at": r.rebutted_at,
+        "entry_stamp": r.entry_stamp,
+        "exit_stamp": r.exit_stamp,
+        "erasure_notice_on": r.erasure_notice_on,
+    }
+
+
+def refusal_from_row(row: Row[Any]) -> RefusalRecord:
+    """The refusal record stored in this row."""
+    return RefusalRecord(
+        record_id=row.record_id,
+        file_id=row.file_id,
+        refused_at=row.refused_at,
+        crossing_point=row.crossing_point,
+        reasons=tuple(RefusalReason(letter) for letter in row.reasons),
+        source=RecordSource(row.source),
+    )
+
+
+def refusal_values(record: RefusalRecord) -> dict[str, Any]:
+    """The row that stores this refusal record."""
+    return {
+        "record_id": record.record_id,
+        "file_id": record.file_id,
+        "refused_at": record.refused_at,
+        "crossing_point": record.crossing_point,
+        "reasons": "".join(record.reasons),
+        "source": record.source.value,
+    }
+
+
+def crossing_point_from_row(row: Row[Any]) -> CrossingPoint:
+    """The crossing point stored in this row."""
+    return CrossingPoint(
+        code=row.code,
+        name=row.name,
+        country=row.country,
+        border_type=BorderType(row.border_type),
+        ees_active=bool(row.ees_active),
+        biometrics_required=bool(row.biometrics_required),
+        suspension=SuspensionScope(row.suspension),
+        suspension_reason=row.suspension_reason,
+        changed_at=row.changed_at,
+        changed_by=row.changed_by,
+    )
+
+
+def crossing_point_values(crossing_point: CrossingPoint) -> dict[str, Any]:
+    """The row that stores this crossing point."""
+    return {
+        "code": crossing_point.code,
+        "name": crossing_point.name,
+        "country": crossing_point.country,
+        "border_type": crossing_point.border_type.value,
+        "ees_active": crossing_point.ees_active,
+        "biometrics_required": crossing_point.biometrics_required,
+        "suspension": crossing_point.suspension.value,
+        "suspension_reason": crossing_point.suspension_reason,
+        "changed_at": crossing_point.changed_at,
+        "changed_by": crossing_point.changed_by,
+    }
+
+
+def access_from_row(row: Row[Any]) -> AccessLogEntry:
+    """The access log entry stored in this row."""
+    return AccessLogEntry(
+        at=row.at,
+        user_id=row.user_id,
+        role=row.role,
+        authority=row.authority,
+        purpose=row.purpose,
+        operation=row.operation,
+        crossing_point=row.crossing_point,
+        query=json.loads(row.query),
+        result_references=tuple(row.result_references.split()),
+    )
+
+
+def access_values(entry: AccessLogEntry) -> dict[str, Any]:
+    """The row that stores this access log entry."""
+    return {
+        "at": entry.at,
+        "user_id": entry.user_id,
+        "role": entry.role,
+        "authority": entry.authority,
+        "purpose": entry.purpose,
+        "operation": entry.operation,
+        "crossing_point": entry.crossing_point,
+        "query": json.dumps(entry.query, sort_keys=True),
+        "result_references": " ".join(entry.result_references),
+    }
+
+
+def outcome_from_row(row: Row[Any]) -> IdempotentOutcome:
+    """The Idempotency-Key outcome stored in this row."""
+    return IdempotentOutcome(
+        row.key, row.user_id, row.operation, row.request_digest, row.record_id, row.created_at
+    )
+
+
+def outcome_values(outcome: IdempotentOutcome) -> dict[str, Any]:
+    """The row that stores this Idempotency-Key outcome."""
+    return {
+        "key": outcome.key,
+        "user_id": outcome.user_id,
+        "operation": outcome.operation,
+        "request_digest": outcome.request_digest,
+        "record_id": outcome.record_id,
+        "created_at": outcome.created_at,
+    }

@@ -1,0 +1,268 @@
+"""The steps shared by the border use cases of `limes.ees.service`.
+
+The check of a document and its traveller, the traveller's file found or created
+(with its CIR file) and completed at exit, the first receipt of a retried request,
+the outcome an Idempotency-Key remembers, and the access log entry of each use case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from limes.core.documents import MrzReading, read_mrz
+from limes.core.errors import FieldError
+from limes.ees.domain.assessment import StayAssessment, assess_entry, assess_exit
+from limes.ees.domain.border import CrossingRequest, identity_of, travel_document_of
+from limes.ees.domain.errors import CrossingPointNotFound, IdempotencyKeyReused
+from limes.ees.domain.models import (
+    Completeness,
+    Direction,
+    FingerprintStatus,
+    IndividualFile,
+    TravellerKind,
+)
+from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
+from limes.ees.ports import BiometricVerifier, EesUnitOfWork, IdempotentOutcome
+from limes.interop.cir.models import IdentityFile, SourceSystem
+from limes.shortstay import Limit
+
+
+def border_check(
+    uow: EesUnitOfWork,
+    verifier: BiometricVerifier,
+    request: CrossingRequest,
+    direction: Direction,
+    document: MrzReading,
+    now: datetime,
+) -> BorderCheck:
+    """The crossing point, file, 1:1 verification, assessment and warnings of a check."""
+    crossing_point = uow.ees.crossing_point(request.crossing_point)
+    if crossing_point is None:
+        raise CrossingPointNotFound(
+            f"No crossing point has the code {request.crossing_point!r}.",
+            [FieldError("crossing_point", "unknown crossing point code")],
+        )
+    assert document.document_number is not None  # noqa: S101 - a valid MRZ has one
+    assert document.issuing_state is not None  # noqa: S101 - a valid MRZ has one
+    identity = uow.identities.find_by_document(
+        SourceSystem.EES, document.document_number, document.issuing_state
+    )
+    individual_file = uow.ees.file_of_identity(identity.cir_id) if identity else None
+    entries = tuple(uow.ees.entries(individual_file.file_id)) if individual_file else ()
+    refusals = tuple(uow.ees.refusals(individual_file.file_id)) if individual_file else ()
+    verification = None
+    if identity is not None and request.capture.templates:
+        stored = uow.identities.templates(identity.cir_id)
+        if stored:
+            verification = verifier.verify(request.capture.templates, stored)
+    today = now.date()
+    warnings: list[str] = []
+    assessment: StayAssessment | None = None
+    open_entry = next((r for r in entries if r.is_open), None)
+    biometric_file = (
+        individual_file is not None and individual_file.completeness is Completeness.COMPLETE
+    )
+    if direction is Direction.ENTRY:
+        if open_entry is not None:
+            warnings.append(f"The entry of {open_entry.entry_at:%Y-%m-%d} has no exit on record.")
+        assessment = assess_entry(entries, today, request.visa, biometric_file)
+        if assessment.earlier_overstays:
+            warnings.append(f"{assessment.earlier_overstays} earlier overstay(s) on record.")
+    elif open_entry is not None:
+        assessment = assess_exit(entries, open_entry, today, biometric_file)
+        if assessment.overstay_days:
+            warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
+    else:
+        warnings.append("No entry on record for this document.")
+    if verification is not None and verification.matched is False:
+        warnings.append("The traveller does not match the biometrics of the file.")
+    if (
+        individual_file is not None
+        and individual_file.completeness is Completeness.PENDING_BIOMETRICS
+    ):
+        warnings.append("The file lacks biometrics: capture them to complete it.")
+    if document.expired:
+        warnings.append(f"The travel document expired on {document.expiry_date}.")
+    return BorderCheck(
+        direction=direction,
+        crossing_point=crossing_point,
+        document=document,
+        identity=identity,
+        individual_file=individual_file,
+        entries=entries,
+        refusals=refusals,
+        verification=verification,
+        assessment=assessment,
+        warnings=tuple(warnings),
+    )
+
+
+def file_for(
+    uow: EesUnitOfWork,
+    check: BorderCheck,
+    document: MrzReading,
+    kind: TravellerKind,
+    request: CrossingRequest,
+    fingerprint_status: FingerprintStatus,
+    completeness: Completeness,
+    at: datetime,
+    store_templates: bool,
+) -> tuple[IndividualFile, bool]:
+    """The traveller's file, created (with its CIR file) when there is none."""
+    templates = request.capture.templates if store_templates else ()
+    if check.individual_file is not None and check.identity is not None:
+        individual_file = check.individual_file
+        if templates and individual_file.completeness is Completeness.PENDING_BIOMETRICS:
+            uow.identities.put_templates(check.identity.cir_id, templates)
+            individual_file = replace(
+                individual_file,
+                fingerprint_status=fingerprint_status,
+                completeness=completeness,
+                updated_at=at,
+            )
+            uow.ees.update_file(individual_file)
+        return individual_file, False
+    file_id = new_id("F")
+    identity = IdentityFile(
+        cir_id=new_id("C"),
+        system=SourceSystem.EES,
+        source_reference=file_id,
+        identity=identity_of(document),
+        documents=(travel_document_of(document),),
+        created_at=at,
+        updated_at=at,
+    )
+    uow.identities.add(identity, templates)
+    individual_file = IndividualFile(
+        file_id=file_id,
+        cir_id=identity.cir_id,
+        kind=kind,
+        fingerprint_status=fingerprint_status,
+        completeness=completeness,
+        created_at=at,
+        updated_at=at,
+    )
+    uow.ees.add_file(individual_file)
+    return individual_file, True
+
+
+def complete_at_exit(
+    uow: EesUnitOfWork,
+    individual_file: IndividualFile,
+    request: CrossingRequest,
+    at: datetime,
+) -> IndividualFile:
+    """EES Art 17(4): fingerprints temporarily impossible at entry are taken at exit."""
+    if (
+        individual_file.fingerprint_status is FingerprintStatus.TEMPORARILY_IMPOSSIBLE
+        and request.capture.fingers
+    ):
+        fingers = tuple(t for t in request.capture.templates if t.modality.is_finger)
+        uow.identities.put_templates(individual_file.cir_id, fingers)
+        return replace(
+            individual_file, fingerprint_status=FingerprintStatus.CAPTURED, updated_at=at
+        )
+    return individual_file
+
+
+def replayed_receipt(
+    uow: EesUnitOfWork,
+    actor: Actor,
+    key: str | None,
+    operation: str,
+    digest: str,
+    request: CrossingRequest,
+    at: datetime,
+) -> CrossingReceipt | None:
+    """The first outcome of a retried request, or None for a new request."""
+    if key is None:
+        return None
+    outcome = uow.ees.idempotent_outcome(key, actor.user_id)
+    if outcome is None:
+        return None
+    if outcome.request_digest != digest or outcome.operation != operation:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a different request; use a new key.",
+            [FieldError("Idempotency-Key", "already used for another request")],
+        )
+    crossing_point = uow.ees.crossing_point(request.crossing_point)
+    assert crossing_point is not None  # noqa: S101 - it existed when first recorded
+    entry = uow.ees.get_entry(outcome.record_id)
+    refusal = None if entry is not None else uow.ees.get_refusal(outcome.record_id)
+    file_id = entry.file_id if entry is not None else (refusal.file_id if refusal else "")
+    individual_file = uow.ees.get_file(file_id)
+    check = BorderCheck(
+        direction=Direction.EXIT if operation == "exit" else Direction.ENTRY,
+        crossing_point=crossing_point,
+        document=read_mrz(request.mrz, at.date()),
+        identity=uow.identities.get(individual_file.cir_id) if individual_file else None,
+        individual_file=individual_file,
+        entries=tuple(uow.ees.entries(file_id)),
+        refusals=tuple(uow.ees.refusals(file_id)),
+        verification=None,
+        assessment=None,
+        warnings=("A retry of a request already recorded: nothing was stored again.",),
+    )
+    return CrossingReceipt(
+        outcome.record_id, file_id, False, True, check, entry=entry, refusal=refusal
+    )
+
+
+def remember_outcome(
+    uow: EesUnitOfWork,
+    actor: Actor,
+    key: str | None,
+    operation: str,
+    digest: str,
+    record_id: str,
+    at: datetime,
+) -> None:
+    """Remember what a request with an Idempotency-Key recorded, for its retries."""
+    if key is not None:
+        uow.ees.remember_outcome(
+            IdempotentOutcome(key, actor.user_id, operation, digest, record_id, at)
+        )
+
+
+def log_access(
+    uow: EesUnitOfWork,
+    actor: Actor,
+    operation: str,
+    check: BorderCheck,
+    at: datetime,
+    references: tuple[str, ...] = (),
+) -> None:
+    """Log a read or write of the traveller's data (EES Art 46)."""
+    found = (check.individual_file.file_id,) if check.individual_file else ()
+    uow.ees.log_access(
+        actor.access(
+            at,
+            operation,
+            crossing_point=check.crossing_point.code,
+            query={
+                "document_number": check.document.document_number or "",
+                "issuing_state": check.document.issuing_state or "",
+            },
+            references=references or found,
+        )
+    )
+
+
+def no_stay_reason(assessment: StayAssessment) -> str:
+    """Why no stay may be authorised, and the refusal reason that fits (SBC Annex V Part B)."""
+    answer = assessment.calculation.answer or assessment.calculation.answer_ignoring_overstay
+    limit = answer.limited_by if answer else None
+    if limit is not None and limit is not Limit.RULE_90_180:
+        what = {
+            Limit.VISA_ENTRIES: "the entries of the visa are used",
+            Limit.VISA_VALIDITY: "the visa is not valid on this date",
+            Limit.VISA_DURATION: "the days of stay the visa allows are used",
+        }[limit]
+        return f"No stay may be authorised: {what}. Record a refusal (reason C) instead."
+    next_entry = assessment.next_entry
+    when = f" A stay may start on {next_entry.date}." if next_entry else ""
+    return (
+        f"No stay may be authorised: {assessment.days_used} days are used in the 180-day "
+        f"period.{when} Record a refusal (reason F) instead."
+    )
