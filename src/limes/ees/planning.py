@@ -127,7 +127,7 @@ async def transact_async(store: EesStore, decide: Decision[T]) -> T:
         if not writes:
             return outcome
         try:
-            await asyncio.wrap_future(store.submit_writes(writes))
+            await store.write_async(writes)
         except Conflict:
             if attempt == 2:
                 raise

@@ -172,6 +172,12 @@ class EesStore(Protocol):
         """
         ...
 
+    async def write_async(
+        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
+    ) -> None:
+        """`submit_writes` for the event loop: returns once the writes are on disk."""
+        ...
+
     @property
     def reader(self) -> Executor | None:
         """Threads for decisions whose reads wait on a server; None where reads are local."""

@@ -185,6 +185,12 @@ class MemoryEesStore:
             done.set_result(None)
         return done
 
+    async def write_async(
+        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
+    ) -> None:
+        """Apply the kept writes at once."""
+        self.submit_writes(writes).result()
+
     @property
     def reader(self) -> Executor | None:
         """Reads are in memory: decisions run where they are asked for."""

@@ -10,6 +10,7 @@ concurrent entries for one traveller cannot both be recorded.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from limes.core.errors import DomainError
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.ees.adapters.group_commit import GroupCommitter, Write
+from limes.ees.adapters.loop_commit import LoopGroupCommitter
 from limes.ees.adapters.sql_tables import (
     ENTRIES,
     ENTRY,
@@ -328,6 +330,12 @@ class SqlEesStore:
         self._committer = (
             GroupCommitter(engine, self._apply, self._apply_bulk) if group_commit else None
         )
+        # SQLite's statements are local and quick: coroutines commit on their own loop.
+        self._loop_committer = (
+            LoopGroupCommitter(engine, self._apply, self._apply_bulk)
+            if group_commit and engine.dialect.name == "sqlite"
+            else None
+        )
 
     @property
     def engine(self) -> Engine:
@@ -347,6 +355,13 @@ class SqlEesStore:
         else:
             done.set_result(None)
         return done
+
+    async def write_async(self, writes: Sequence[Write]) -> None:
+        """Apply a decided crossing's writes durably, without holding a thread meanwhile."""
+        if self._loop_committer is not None:
+            await self._loop_committer.write(writes)
+            return
+        await asyncio.wrap_future(self.submit_writes(writes))
 
     @property
     def reader(self) -> Executor | None:
