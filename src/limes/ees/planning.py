@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any, TypeVar, cast
 
-from limes.core.errors import Conflict
+from limes.core.errors import Conflict, DomainError
 from limes.ees.ports import EesRepository, EesStore, EesUnitOfWork
 from limes.interop.cir.ports import IdentityRepository
 
@@ -87,6 +88,19 @@ def replay_writes(uow: EesUnitOfWork, writes: Sequence[_Write]) -> None:
     """Apply kept writes, in order, on a unit of work."""
     for target, method, args, kwargs in writes:
         getattr(getattr(uow, target), method)(*args, **kwargs)
+
+
+def apply_now(store: EesStore, writes: Sequence[_Write]) -> Future[None]:
+    """Apply kept writes in one write unit of work of `store`, now; a done future."""
+    done: Future[None] = Future()
+    try:
+        with store.unit_of_work(write=True) as uow:
+            replay_writes(uow, writes)
+    except DomainError as error:
+        done.set_exception(error)
+    else:
+        done.set_result(None)
+    return done
 
 
 def _on_snapshot(store: EesStore, decide: Decision[T]) -> tuple[T, list[_Write]]:

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from limes.core.errors import DomainError
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
-from limes.ees.planning import replay_writes
+from limes.ees.planning import apply_now
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.interop.cir.adapters.memory import MemoryIdentityRepository
 
@@ -175,15 +174,7 @@ class MemoryEesStore:
         self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
     ) -> Future[None]:
         """Apply the kept writes of a decided crossing in one unit of work, at once."""
-        done: Future[None] = Future()
-        try:
-            with self.unit_of_work(write=True) as uow:
-                replay_writes(uow, writes)
-        except DomainError as error:
-            done.set_exception(error)
-        else:
-            done.set_result(None)
-        return done
+        return apply_now(self, writes)
 
     async def write_async(
         self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]

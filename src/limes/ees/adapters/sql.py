@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
-from limes.core.errors import DomainError
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.ees.adapters.group_commit import GroupCommitter, Write
 from limes.ees.adapters.loop_commit import LoopGroupCommitter
@@ -58,7 +57,7 @@ from limes.ees.adapters.sql_tables import (
     refusal_values,
 )
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
-from limes.ees.planning import replay_writes
+from limes.ees.planning import apply_now, replay_writes
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
 
@@ -346,15 +345,7 @@ class SqlEesStore:
         """Apply a decided crossing's writes durably, batched with other desks' crossings."""
         if self._committer is not None:
             return self._committer.submit(writes)
-        done: Future[None] = Future()
-        try:
-            with self.unit_of_work(write=True) as uow:
-                replay_writes(uow, writes)
-        except DomainError as error:
-            done.set_exception(error)
-        else:
-            done.set_result(None)
-        return done
+        return apply_now(self, writes)
 
     async def write_async(self, writes: Sequence[Write]) -> None:
         """Apply a decided crossing's writes durably, without holding a thread meanwhile."""
