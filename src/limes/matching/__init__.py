@@ -1,0 +1,7 @@
+"""Identity matching for the multiple-identity detector (Regulations (EU) 2019/817 and 2019/818).
+
+Names are normalised and transliterated (`text`), compared per data category into
+the legal outcomes "same", "similar" and "different" of Delegated Regulations (EU)
+2023/333 and 2023/332 as amended by 2026/327 and 2026/326 (`dates`, `results`).
+Pure Python: no web, database or CLI framework is imported here.
+"""
