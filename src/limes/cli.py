@@ -76,6 +76,19 @@ def mrz(batch: BatchOption = False) -> None:
 
 
 @app.command()
+def match(batch: BatchOption = False) -> None:
+    """Compare two identities: {"a": identity, "b": identity} to same, similar or different.
+
+    An identity has surname and given_names (any script), and optionally dob (YYYY,
+    YYYY-MM or YYYY-MM-DD), sex (M, F, X), nationality, doc_number, doc_country
+    (alpha-3) and place_of_birth. Prints every category's outcome and the reason.
+    """
+    from limes.matching.engine import match_json
+
+    _run(match_json, batch)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

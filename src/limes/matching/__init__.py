@@ -2,6 +2,8 @@
 
 Names are normalised and transliterated (`text`), compared per data category into
 the legal outcomes "same", "similar" and "different" of Delegated Regulations (EU)
-2023/333 and 2023/332 as amended by 2026/327 and 2026/326 (`dates`, `results`).
+2023/333 and 2023/332 as amended by 2026/327 and 2026/326 (`names`, `dates`,
+`attributes`), and into one explained verdict for two records (`engine`, behind
+`limes match`).
 Pure Python: no web, database or CLI framework is imported here.
 """
