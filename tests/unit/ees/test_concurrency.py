@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from limes.core.errors import Conflict, DomainError
 from limes.ees.domain.errors import SecondEntryWithoutExit
@@ -13,6 +15,8 @@ from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from tests.ees_factories import Traveller
 from tests.unit.ees.conftest import GUARD, peek
+
+T = TypeVar("T")
 
 
 def test_concurrent_desks_record_every_crossing_exactly_once(
@@ -60,6 +64,13 @@ def test_two_desks_entering_one_traveller_at_once_record_one_entry(
     assert len(peek(store).ees.entries(file_ids[0])) == 1
 
 
+def _on_a_loop_of_its_own(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    # A browser test of the same worker may leave Playwright's loop running in this
+    # thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(lambda: asyncio.run(main())).result()
+
+
 def test_desks_on_the_event_loop_record_every_crossing_exactly_once(
     service: EesService, store: EesStore
 ) -> None:
@@ -70,7 +81,7 @@ def test_desks_on_the_event_loop_record_every_crossing_exactly_once(
             *(service.run_async(service.entry_decision(GUARD, t.at())) for t in travellers)
         )
 
-    receipts = asyncio.run(desks())
+    receipts = _on_a_loop_of_its_own(desks)
     assert len({r.record_id for r in receipts}) == 48
     stored = {
         record.record_id
@@ -96,7 +107,7 @@ def test_a_clash_in_a_batch_refuses_only_the_desk_that_lost(
             return_exceptions=True,
         )
 
-    outcomes = asyncio.run(desks())
+    outcomes = _on_a_loop_of_its_own(desks)
     refused = [o for o in outcomes if isinstance(o, BaseException)]
     assert len(refused) == 1
     assert isinstance(refused[0], SecondEntryWithoutExit | Conflict), refused
