@@ -1,0 +1,61 @@
+"""The pure domain of the multiple-identity detector: links, colours, decisions, files."""
+
+from limes.interop.mid.domain.errors import (
+    AuthorityUndetermined,
+    InconsistentEvidence,
+    InvalidDecision,
+    JustificationRequired,
+    LinkAlreadyDecided,
+    LinkNotPending,
+    NotResponsibleAuthority,
+    UnknownSystem,
+    UnrelatedLink,
+)
+from limes.interop.mid.domain.models import (
+    AuthorityKind,
+    BiometricOutcome,
+    IdentityConfirmationFile,
+    Link,
+    LinkColour,
+    LinkedSystem,
+    RecordRef,
+    ResponsibleAuthority,
+    Verification,
+)
+from limes.interop.mid.domain.rules import (
+    DEFAULT_VERIFICATION_DEADLINES,
+    create_link,
+    decide,
+    identity_confirmation_file,
+    initial_colour,
+    responsible_authority,
+    verification_deadline,
+)
+
+__all__ = [
+    "DEFAULT_VERIFICATION_DEADLINES",
+    "AuthorityKind",
+    "AuthorityUndetermined",
+    "BiometricOutcome",
+    "IdentityConfirmationFile",
+    "InconsistentEvidence",
+    "InvalidDecision",
+    "JustificationRequired",
+    "Link",
+    "LinkAlreadyDecided",
+    "LinkColour",
+    "LinkNotPending",
+    "LinkedSystem",
+    "NotResponsibleAuthority",
+    "RecordRef",
+    "ResponsibleAuthority",
+    "UnknownSystem",
+    "UnrelatedLink",
+    "Verification",
+    "create_link",
+    "decide",
+    "identity_confirmation_file",
+    "initial_colour",
+    "responsible_authority",
+    "verification_deadline",
+]
