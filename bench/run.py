@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import ees, shortstay
+from bench import ees, matching_eval, shortstay
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     if cores is not None:
         os.sched_setaffinity(0, {min(cores)})
     sections = [shortstay.report(shortstay.measure())]
+    people = 500 if args.quick else 2000
+    sections.append(matching_eval.report(matching_eval.measure(people), people))
     if cores is not None:
         os.sched_setaffinity(
             0, cores
