@@ -56,3 +56,11 @@ class IdentityRepository(Protocol):
     def erase(self, cir_id: str) -> bool:
         """Erase the file, its documents and its templates; False if it did not exist."""
         ...
+
+    def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
+        """Every system's file holding this travel document, in `SourceSystem` order."""
+        ...
+
+    def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
+        """(cir_id, template) for every file holding a template of this modality."""
+        ...

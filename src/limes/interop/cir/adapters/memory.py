@@ -119,6 +119,19 @@ class MemoryIdentityRepository:
         del self._templates[cir_id]
         return True
 
+    def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
+        """Every system's file holding this travel document, in `SourceSystem` order."""
+        found = (self._documents.get((system, number, issuing_state)) for system in SourceSystem)
+        return [self._files[cir_id] for cir_id in found if cir_id is not None]
+
+    def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
+        """(cir_id, template) for every file holding a template of this modality, by cir_id."""
+        return [
+            (cir_id, held[modality])
+            for cir_id, held in sorted(self._templates.items())
+            if modality in held
+        ]
+
     def _free_document_keys(
         self, cir_id: str, system: SourceSystem, documents: Iterable[TravelDocument]
     ) -> list[_DocumentKey]:

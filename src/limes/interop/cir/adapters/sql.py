@@ -148,6 +148,23 @@ _FIND_BY_DOCUMENT = (
     )
     .order_by(_docs.c.position)
 )
+# The same document in every system's files: `system IN (every system)` lets both
+# databases probe the (system, number, issuing_state) unique index once per system
+# instead of scanning the table, since that index does not lead with the number.
+_FILES_OF_DOCUMENT = (
+    select(*_FILE_COLUMNS)
+    .select_from(
+        _found.join(_files, _files.c.cir_id == _found.c.cir_id).outerjoin(
+            _docs, _docs.c.cir_id == _files.c.cir_id
+        )
+    )
+    .where(
+        _found.c.system.in_([system.value for system in SourceSystem]),
+        _found.c.number == bindparam("number"),
+        _found.c.issuing_state == bindparam("issuing_state"),
+    )
+    .order_by(_files.c.cir_id, _docs.c.position)
+)
 _EXISTS = select(exists().where(_files.c.cir_id == bindparam("cir_id")))
 _INSERT_FILE = insert(_files)
 _INSERT_DOCUMENTS = insert(_docs)
@@ -168,6 +185,15 @@ _DELETE_FILE = delete(_files).where(_files.c.cir_id == bindparam("cir_id"))
 _TEMPLATE_COLUMNS = (_tpls.c.modality, _tpls.c.vector, _tpls.c.quality, _tpls.c.synthetic)
 _TEMPLATES = select(*_TEMPLATE_COLUMNS).where(_tpls.c.cir_id == bindparam("cir_id"))
 _TEMPLATES_OF = _TEMPLATES.where(_tpls.c.modality.in_(bindparam("modalities", expanding=True)))
+
+# Every template of one modality: the stand-in gallery of CIR police identification
+# until the sBMS answers 1:N (see `limes.interop.cir.search`); it reads the table whole.
+_ALL_TEMPLATES = (
+    select(_tpls.c.cir_id, *_TEMPLATE_COLUMNS)
+    .where(_tpls.c.modality == bindparam("modality"))
+    .order_by(_tpls.c.cir_id)
+)
+_SYSTEM_ORDER = {system: index for index, system in enumerate(SourceSystem)}
 
 _MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
 
@@ -318,6 +344,31 @@ class SqlIdentityRepository:
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         return result.rowcount > 0
+
+    def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
+        """Every system's file holding this travel document, in `SourceSystem` order."""
+        parameters = {"number": number, "issuing_state": issuing_state}
+        try:
+            rows = self._connection.execute(_FILES_OF_DOCUMENT, parameters).all()
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        by_file: dict[str, list[Row[Any]]] = {}
+        for row in rows:
+            by_file.setdefault(row.cir_id, []).append(row)
+        files = [found for group in by_file.values() if (found := _identity_file(group))]
+        files.sort(key=lambda found: _SYSTEM_ORDER[found.system])
+        return files
+
+    def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
+        """(cir_id, template) for every file holding a template of this modality, by cir_id."""
+        try:
+            rows = self._connection.execute(_ALL_TEMPLATES, {"modality": modality.value}).all()
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        return [
+            (row[0], BiometricTemplate(Modality(row[1]), bytes(row[2]), row[3], bool(row[4])))
+            for row in rows
+        ]
 
 
 def _translated(error: sa_exc.DBAPIError) -> Exception:
