@@ -17,6 +17,7 @@ from limes.core.clock import SystemClock
 from limes.core.errors import DomainError
 from limes.db.cli import db_app
 from limes.ees.cli import ees_app
+from limes.interop.mid.cli import mid_app
 
 if TYPE_CHECKING:
     from limes.settings import Settings
@@ -31,6 +32,9 @@ app = typer.Typer(
 app.add_typer(db_app, name="db", help="Create or migrate the database (LIMES_DATABASE_URL).")
 app.add_typer(
     ees_app, name="ees", help="The EES's scheduled work: overstays, retention, fall-back."
+)
+app.add_typer(
+    mid_app, name="mid", help="The multiple-identity detector: initial-load detection (Art 69)."
 )
 
 BatchOption = Annotated[

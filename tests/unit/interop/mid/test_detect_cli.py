@@ -1,0 +1,84 @@
+"""`limes mid detect` (2019/817 Art 69) run as a user would, on a SYNTHETIC evaluation set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from limes.sim.identities import EvaluationSet, evaluation_set
+from tests.conftest import run_limes
+
+
+@pytest.fixture(scope="module")
+def people() -> EvaluationSet:
+    return evaluation_set(people=60, seed=1)
+
+
+def test_detects_white_and_yellow_links(people: EvaluationSet) -> None:
+    result = run_limes("mid", "detect", stdin=people.to_jsonl())
+    assert result.returncode == 0, result.stderr
+    links = [json.loads(line) for line in result.stdout.splitlines()]
+    known = {r.record_id for r in people.records}
+    assert links
+    assert all(link["a"] in known and link["b"] in known for link in links)
+    assert all(link["a"] < link["b"] for link in links)
+    assert all(link["reasons"] for link in links)
+    colours = Counter(link["colour"] for link in links)
+    assert colours["white"] >= 1
+    assert colours["yellow"] >= 1
+    assert set(colours) <= {"white", "yellow"}
+    # Most links join records of one person: the detector is not linking at random.
+    truth = people.true_pairs()
+    assert sum((link["a"], link["b"]) in truth for link in links) > 0.8 * len(links)
+    summary = result.stderr.strip().splitlines()[-1]
+    assert f"{len(people.records)} record(s) processed, 0 skipped" in summary
+    assert f"white {colours['white']}, yellow {colours['yellow']}" in summary
+
+
+def test_bad_lines_are_reported_and_skipped(people: EvaluationSet) -> None:
+    good = people.to_jsonl().splitlines()
+    first = json.loads(good[0])
+    lines = [
+        good[0],
+        "{not json",
+        json.dumps({"system": "ees", "surname": "Smith"}),
+        json.dumps({**first, "record_id": "x-1", "system": "schengen"}),
+        json.dumps({**first, "record_id": "x-2", "dob": "1980-13-45"}),
+        good[0],  # a duplicate record_id
+        *good[1:],
+    ]
+    result = run_limes("mid", "detect", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [e.split(":")[0] for e in errors] == ["line 2", "line 3", "line 4", "line 5", "line 6"]
+    assert "record_id is missing" in errors[1]
+    assert "schengen" in errors[2]
+    assert "x-2.dob" in errors[3]
+    assert "already read" in errors[4]
+    assert f"{len(good)} record(s) processed, 5 skipped" in result.stderr
+    assert [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_no_valid_record_exits_2() -> None:
+    result = run_limes("mid", "detect", stdin="[]\n{}\n")
+    assert result.returncode == 2
+    assert "0 record(s) processed, 2 skipped" in result.stderr
+
+
+def test_output_file_and_template_ignored(tmp_path: Path) -> None:
+    out = f"{tmp_path}/links.jsonl"
+    base = {"surname": "Smith", "given_names": "John", "dob": "1980-04-12"}
+    document = {"doc_number": "P1234567", "doc_country": "GBR", "template": "AAAA"}
+    stdin = "\n".join(
+        json.dumps({"record_id": rid, "system": system, **base, **document})
+        for rid, system in (("e1", "ees"), ("v1", "vis"))
+    )
+    result = run_limes("mid", "detect", "--output", out, "--progress", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    with open(out, encoding="utf-8") as written:
+        links = [json.loads(line) for line in written]
+    assert [(link["a"], link["b"], link["colour"]) for link in links] == [("e1", "v1", "white")]
