@@ -5,10 +5,9 @@ the links it creates. The initial load of Art 69 feeds every record of the sourc
 through it one by one; the online detector of Art 27 calls the same method per new or
 updated record, so both detect exactly alike.
 
-Biometrics are not compared yet: the initial load reads no templates, so every pair is
-judged with the biometric outcome "absent" and a record counts as holding no biometric
-data (Art 33(1)(b) then applies). Feeding templates to the shared biometric matching
-service is the next step; it will only change the arguments given to `initial_colour`.
+Each pair is judged by `limes.interop.mid.linking.judge`, the function the online
+service calls too. The batch path compares no biometrics yet, so every pair is judged
+with the biometric outcome "absent" (Art 33(1)(b) then applies).
 Pure Python: no web, database or CLI framework is imported here.
 """
 
@@ -17,11 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from limes.interop.mid.domain.models import BiometricOutcome, LinkColour, RecordRef
-from limes.interop.mid.domain.rules import initial_colour
-from limes.matching.engine import MatchResult, match_identities
+from limes.interop.mid.domain.models import RecordRef
+from limes.interop.mid.linking import DetectedLink, IndexedRecord, judge
 from limes.matching.identity import IdentityRecord
-from limes.matching.results import Category, CategoryResult, Outcome
 from limes.matching.text import blocking_keys
 
 __all__ = ["DEFAULT_BLOCK_CAP", "DetectedLink", "Detector", "IdentityIndex", "IndexedRecord"]
@@ -31,41 +28,6 @@ __all__ = ["DEFAULT_BLOCK_CAP", "DetectedLink", "Detector", "IdentityIndex", "In
 # only keys shared by a large part of the population (a year of birth, "Mohammed")
 # reach it, and those say little about identity anyway.
 DEFAULT_BLOCK_CAP = 500
-
-
-@dataclass(frozen=True, slots=True)
-class IndexedRecord:
-    """One record of a linked system with its identity data (Art 27(3))."""
-
-    ref: RecordRef
-    identity: IdentityRecord
-
-
-@dataclass(frozen=True, slots=True)
-class DetectedLink:
-    """A link the detection creates, before it is stored (Art 28(1), 30, 33).
-
-    Attributes:
-        a: the record with the smaller record id.
-        b: the other record.
-        colour: white or yellow (green and red only follow manual verification).
-        reasons: the matching verdict, each category's outcome and rule, and the
-            rule that set the colour.
-    """
-
-    a: RecordRef
-    b: RecordRef
-    colour: LinkColour
-    reasons: tuple[str, ...]
-
-    def to_json(self) -> dict[str, str | list[str]]:
-        """The link as one line of `limes mid detect` output."""
-        return {
-            "a": self.a.record_id,
-            "b": self.b.record_id,
-            "colour": self.colour.value,
-            "reasons": list(self.reasons),
-        }
 
 
 @dataclass(slots=True)
@@ -154,43 +116,7 @@ class Detector:
         for candidate_id in candidates:
             other = self.index.get(candidate_id)
             self.comparisons += 1
-            link = _judge(record, other)
+            link = judge(record, other)
             if link is not None:
                 links.append(link)
         return links
-
-
-def _judge(new: IndexedRecord, old: IndexedRecord) -> DetectedLink | None:
-    """Art 28(1), 30, 33: the link between two records, or None when nothing links them."""
-    match = match_identities(new.identity, old.identity)
-    document = match.result(Category.TRAVEL_DOCUMENT)
-    # Art 33(1)(b) asks for the same travel document: a number equal on both sides
-    # without both issuing countries is only "similar" and does not count.
-    same_document = document.outcome is Outcome.SAME
-    decided = initial_colour(
-        match.verdict,
-        BiometricOutcome.ABSENT,
-        same_document=same_document,
-        # The initial load reads no biometric templates, so no system is known to
-        # hold comparable biometrics for this pair.
-        any_without_biometrics=True,
-    )
-    if decided is None:
-        return None
-    colour, rule = decided
-    a, b = sorted((new.ref, old.ref), key=lambda r: (r.record_id, r.system))
-    return DetectedLink(a, b, colour, _reasons(match, rule))
-
-
-def _reasons(match: MatchResult, rule: str) -> tuple[str, ...]:
-    """The trail of a detected link: verdict, categories, biometrics, colour rule."""
-    return (
-        f"identity data {match.explanation}",
-        *(_category_reason(r) for r in match.categories),
-        "biometrics: absent (the initial load compares no biometric templates)",
-        rule,
-    )
-
-
-def _category_reason(result: CategoryResult) -> str:
-    return f"{result.category}: {result.outcome} ({result.rule}): {result.explanation}"
