@@ -10,15 +10,25 @@ Pure Python: no web, database or CLI framework is imported here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from limes.biometrics.matching import Verifier, verify_best
+from limes.biometrics.templates import BiometricTemplate
 from limes.interop.mid.domain.models import BiometricOutcome, LinkColour, RecordRef
 from limes.interop.mid.domain.rules import initial_colour
 from limes.matching.engine import MatchResult, match_identities
 from limes.matching.identity import IdentityRecord
 from limes.matching.results import Category, CategoryResult, Outcome
 
-__all__ = ["NO_BIOMETRICS", "BiometricEvidence", "DetectedLink", "IndexedRecord", "judge"]
+__all__ = [
+    "NO_BIOMETRICS",
+    "BiometricEvidence",
+    "DetectedLink",
+    "IndexedRecord",
+    "biometric_evidence",
+    "judge",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,31 @@ NO_BIOMETRICS = BiometricEvidence(
     any_without_biometrics=True,
     reason="biometrics: absent (no templates to compare for this pair)",
 )
+
+
+def biometric_evidence(
+    new: Sequence[BiometricTemplate],
+    old: Sequence[BiometricTemplate],
+    verifier: Verifier | None = None,
+) -> BiometricEvidence:
+    """Art 27(1): compare two records' templates modality by modality, as the sBMS does.
+
+    The same person when the face matches or enough fingers do (the decision rule of
+    `limes.biometrics.matching.verify_best`); absent when no modality is held by both.
+    """
+    if not new or not old:
+        return NO_BIOMETRICS
+    check = verify_best(new, old, verifier)
+    if not check.results:
+        return BiometricEvidence(
+            BiometricOutcome.ABSENT,
+            any_without_biometrics=True,
+            reason="biometrics: absent (the records hold no templates of a common modality)",
+        )
+    outcome = BiometricOutcome.SAME if check.matched else BiometricOutcome.DIFFERENT
+    return BiometricEvidence(
+        outcome, any_without_biometrics=False, reason=f"biometrics: {outcome}, {check.reason}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
