@@ -34,7 +34,11 @@ from limes.db.migrate import upgrade
 from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.adapters.sql_tables import entry_exit_records, individual_files
 from limes.ees.domain.models import BorderType, CrossingPoint
-from limes.interop.cir.adapters.sql import biometric_templates, identity_files, travel_documents
+from limes.interop.cir.adapters.sql_tables import (
+    biometric_templates,
+    identity_files,
+    travel_documents,
+)
 
 CROSSING_POINTS = (
     CrossingPoint("FRA-CDG", "Paris Charles de Gaulle", "FRA", BorderType.AIR),

@@ -16,14 +16,15 @@ from limes.core.identity import Name, PartialDate
 from limes.db.engine import make_engine
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.interop.cir.adapters.memory import MemoryIdentityRepository
-from limes.interop.cir.adapters.sql import (
-    SqlIdentityRepository,
+from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.adapters.sql_tables import (
     biometric_templates,
     identity_files,
     travel_documents,
 )
 from limes.interop.cir.models import (
     BiometricTemplate,
+    ChangeKind,
     IdentityData,
     IdentityFile,
     Modality,
@@ -274,7 +275,7 @@ def test_put_templates_adds_and_replaces_by_modality(store: Store) -> None:
     better_face = template(Modality.FACE, fill=9, quality=97)
     ring = template(Modality.RIGHT_RING, fill=4)
     with store.transaction() as repository:
-        repository.put_templates("cir-1", [better_face, ring])
+        repository.put_templates("cir-1", [better_face, ring], LATER)
     with store.transaction() as repository:
         assert repository.templates("cir-1") == [better_face, INDEX, ring]
         assert repository.templates("cir-1", [Modality.FACE])[0].vector == bytes([9]) * 2048
@@ -282,13 +283,13 @@ def test_put_templates_adds_and_replaces_by_modality(store: Store) -> None:
 
 def test_put_templates_of_an_unknown_file_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound), store.transaction() as repository:
-        repository.put_templates("nobody", [FACE])
+        repository.put_templates("nobody", [FACE], LATER)
 
 
 def test_two_templates_of_one_modality_are_a_conflict(store: Store) -> None:
     add(store, identity_file())
     with pytest.raises(Conflict), store.transaction() as repository:
-        repository.put_templates("cir-1", [FACE, template(Modality.FACE, fill=5)])
+        repository.put_templates("cir-1", [FACE, template(Modality.FACE, fill=5)], LATER)
 
 
 # --- update ----------------------------------------------------------------------------
@@ -338,28 +339,85 @@ def test_update_cannot_take_another_files_document(store: Store) -> None:
 def test_erase_removes_the_file_its_documents_and_templates(store: Store) -> None:
     add(store, identity_file(), templates=(FACE, INDEX))
     with store.transaction() as repository:
-        assert repository.erase("cir-1") is True
+        assert repository.erase("cir-1", LATER) is True
     with store.transaction() as repository:
         assert repository.get("cir-1") is None
         assert repository.find_by_document(SourceSystem.EES, "AB1234567", "UKR") is None
         assert repository.templates("cir-1") == []
-        assert repository.erase("cir-1") is False
+        assert repository.erase("cir-1", LATER) is False
         repository.add(identity_file("cir-new"), ())  # its documents are free again
 
 
 def test_erase_of_an_unknown_file_is_false(store: Store) -> None:
     with store.transaction() as repository:
-        assert repository.erase("nobody") is False
+        assert repository.erase("nobody", LATER) is False
 
 
 def test_erase_cascades_to_the_child_rows(engine: Engine) -> None:
     with SqlUnitOfWork(engine) as uow:
         SqlIdentityRepository(uow.connection).add(identity_file(), (FACE, INDEX))
     with SqlUnitOfWork(engine) as uow:
-        assert SqlIdentityRepository(uow.connection).erase("cir-1")
+        assert SqlIdentityRepository(uow.connection).erase("cir-1", LATER)
     with SqlUnitOfWork(engine, read_only=True) as uow:
         for table in (identity_files, travel_documents, biometric_templates):
             assert uow.connection.execute(select(func.count()).select_from(table)).scalar() == 0
+
+
+# --- the change log (Art 27(1): what launches multiple-identity detection) -------------
+
+
+def test_every_write_is_logged_in_order_with_its_kind(store: Store) -> None:
+    add(store, identity_file())
+    add(store, identity_file("cir-2", SourceSystem.VIS))
+    with store.transaction() as repository:
+        repository.update("cir-1", identity(surname="Shevchenko"), [PASSPORT], LATER)
+        repository.put_templates("cir-2", [FACE], LATER)
+        repository.erase("cir-2", LATER)
+    with store.transaction() as repository:
+        changes = repository.changes_after(0, 10)
+        assert repository.last_change() == changes[-1].seq
+    assert [(c.cir_id, c.system, c.kind) for c in changes] == [
+        ("cir-1", SourceSystem.EES, ChangeKind.WRITTEN),
+        ("cir-2", SourceSystem.VIS, ChangeKind.WRITTEN),
+        ("cir-1", SourceSystem.EES, ChangeKind.WRITTEN),
+        ("cir-2", SourceSystem.VIS, ChangeKind.WRITTEN),
+        ("cir-2", SourceSystem.VIS, ChangeKind.ERASED),
+    ]
+    assert [c.changed_at for c in changes] == [CREATED, CREATED, LATER, LATER, LATER]
+    seqs = [c.seq for c in changes]
+    assert seqs == sorted(set(seqs))
+
+
+def test_changes_after_pages_through_the_log(store: Store) -> None:
+    for number in range(5):
+        add(store, identity_file(f"cir-{number}", documents=()))
+    with store.transaction() as repository:
+        first = repository.changes_after(0, 2)
+        rest = repository.changes_after(first[-1].seq, 10)
+        assert repository.changes_after(rest[-1].seq, 10) == []
+    assert [c.cir_id for c in first + rest] == [f"cir-{n}" for n in range(5)]
+
+
+def test_a_rolled_back_write_leaves_no_change(engine: Engine) -> None:
+    def add_then_fail() -> None:
+        with SqlUnitOfWork(engine) as uow:
+            SqlIdentityRepository(uow.connection).add(identity_file(), ())
+            raise Boom
+
+    with pytest.raises(Boom):
+        add_then_fail()
+    with SqlUnitOfWork(engine, read_only=True) as uow:
+        repository = SqlIdentityRepository(uow.connection)
+        assert repository.changes_after(0, 10) == []
+        assert repository.last_change() == 0
+
+
+def test_erasing_nothing_and_putting_no_template_log_nothing(store: Store) -> None:
+    add(store, identity_file())
+    with store.transaction() as repository:
+        assert repository.erase("nobody", LATER) is False
+        repository.put_templates("cir-1", [], LATER)
+        assert [c.cir_id for c in repository.changes_after(0, 10)] == ["cir-1"]
 
 
 # --- units of work ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from limes.db.metadata import metadata
 from limes.ees.adapters import sql_tables as ees_tables
-from limes.interop.cir.adapters import sql as cir_tables
+from limes.interop.cir.adapters import sql_tables as cir_tables
+from limes.interop.mid.adapters import sql_tables as mid_tables
 
-__all__ = ["cir_tables", "ees_tables", "metadata"]
+__all__ = ["cir_tables", "ees_tables", "metadata", "mid_tables"]

@@ -114,7 +114,7 @@ def file_for(
     if check.individual_file is not None and check.identity is not None:
         individual_file = check.individual_file
         if templates and individual_file.completeness is Completeness.PENDING_BIOMETRICS:
-            uow.identities.put_templates(check.identity.cir_id, templates)
+            uow.identities.put_templates(check.identity.cir_id, templates, at)
             individual_file = replace(
                 individual_file,
                 fingerprint_status=fingerprint_status,
@@ -159,7 +159,7 @@ def complete_at_exit(
         and request.capture.fingers
     ):
         fingers = tuple(t for t in request.capture.templates if t.modality.is_finger)
-        uow.identities.put_templates(individual_file.cir_id, fingers)
+        uow.identities.put_templates(individual_file.cir_id, fingers, at)
         return replace(
             individual_file, fingerprint_status=FingerprintStatus.CAPTURED, updated_at=at
         )

@@ -130,7 +130,7 @@ class EesOperations:
                         uow.ees.erase_refusal(step.reference)
                     elif step.action is RetentionAction.ERASE_FILE:
                         uow.ees.erase_file(file_id)
-                        uow.identities.erase(individual_file.cir_id)
+                        uow.identities.erase(individual_file.cir_id, self._clock.now())
                 taken.extend(steps)
         return RetentionReport(today, tuple(taken))
 

@@ -11,6 +11,8 @@ from limes.core.identity import Name, PartialDate
 
 __all__ = [
     "BiometricTemplate",
+    "ChangeKind",
+    "IdentityChange",
     "IdentityData",
     "IdentityFile",
     "Modality",
@@ -61,3 +63,25 @@ class IdentityFile:
     documents: tuple[TravelDocument, ...]
     created_at: datetime
     updated_at: datetime
+
+
+class ChangeKind(StrEnum):
+    """What happened to an identity file."""
+
+    WRITTEN = "written"  # created, or its identity data, documents or templates updated
+    ERASED = "erased"
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityChange:
+    """One change to a file, in commit order: what launches multiple-identity detection.
+
+    Reg. (EU) 2019/817 Art 27(1): detection runs whenever a file is created or updated
+    in the CIR; an erasure lets the MID delete the links of the data (Art 35).
+    """
+
+    seq: int
+    cir_id: str
+    system: SourceSystem
+    kind: ChangeKind
+    changed_at: datetime

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from limes.interop.cir.models import (
     BiometricTemplate,
+    IdentityChange,
     IdentityData,
     IdentityFile,
     Modality,
@@ -49,12 +50,22 @@ class IdentityRepository(Protocol):
         """The file's templates, all or of the given modalities."""
         ...
 
-    def put_templates(self, cir_id: str, templates: Sequence[BiometricTemplate]) -> None:
-        """Add templates, replacing any of the same modality."""
+    def put_templates(
+        self, cir_id: str, templates: Sequence[BiometricTemplate], at: datetime
+    ) -> None:
+        """Add templates at `at`, replacing any of the same modality."""
         ...
 
-    def erase(self, cir_id: str) -> bool:
+    def erase(self, cir_id: str, at: datetime) -> bool:
         """Erase the file, its documents and its templates; False if it did not exist."""
+        ...
+
+    def changes_after(self, seq: int, limit: int) -> list[IdentityChange]:
+        """Up to `limit` changes after sequence number `seq`, oldest first (Art 27(1))."""
+        ...
+
+    def last_change(self) -> int:
+        """The sequence number of the latest change, 0 when there is none."""
         ...
 
     def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from limes.core.errors import Conflict, NotFound
 from limes.interop.cir.models import (
     BiometricTemplate,
+    ChangeKind,
+    IdentityChange,
     IdentityData,
     IdentityFile,
     Modality,
@@ -34,6 +36,7 @@ class MemoryIdentityRepository:
         self._files: dict[str, IdentityFile] = {}
         self._templates: dict[str, dict[Modality, BiometricTemplate]] = {}
         self._documents: dict[_DocumentKey, str] = {}
+        self._changes: list[IdentityChange] = []
 
     def add(self, identity_file: IdentityFile, templates: Sequence[BiometricTemplate]) -> None:
         """Store a new file with its templates.
@@ -53,6 +56,7 @@ class MemoryIdentityRepository:
         )
         self._documents.update(dict.fromkeys(keys, cir_id))
         self._templates[cir_id] = by_modality
+        self._record(cir_id, identity_file.system, identity_file.updated_at, ChangeKind.WRITTEN)
 
     def get(self, cir_id: str) -> IdentityFile | None:
         """The file with this id, or None."""
@@ -89,6 +93,7 @@ class MemoryIdentityRepository:
         self._files[cir_id] = replace(
             current, identity=identity, documents=tuple(documents), updated_at=updated_at
         )
+        self._record(cir_id, current.system, updated_at, ChangeKind.WRITTEN)
 
     def templates(
         self, cir_id: str, modalities: Sequence[Modality] | None = None
@@ -98,18 +103,24 @@ class MemoryIdentityRepository:
         wanted = held.keys() if modalities is None else set(modalities) & held.keys()
         return [held[modality] for modality in sorted(wanted, key=_MODALITY_ORDER.__getitem__)]
 
-    def put_templates(self, cir_id: str, templates: Sequence[BiometricTemplate]) -> None:
-        """Add templates, replacing any of the same modality.
+    def put_templates(
+        self, cir_id: str, templates: Sequence[BiometricTemplate], at: datetime
+    ) -> None:
+        """Add templates at `at`, replacing any of the same modality.
 
         Raises:
             NotFound: there is no such file.
             Conflict: two of the templates have the same modality.
         """
-        if cir_id not in self._files:
+        held = self._files.get(cir_id)
+        if held is None:
             raise NotFound(f"no identity file {cir_id!r} in the CIR")
-        self._templates[cir_id].update(_by_modality(templates))
+        by_modality = _by_modality(templates)
+        if by_modality:
+            self._templates[cir_id].update(by_modality)
+            self._record(cir_id, held.system, at, ChangeKind.WRITTEN)
 
-    def erase(self, cir_id: str) -> bool:
+    def erase(self, cir_id: str, at: datetime) -> bool:
         """Erase the file, its documents and its templates; False if it did not exist."""
         erased = self._files.pop(cir_id, None)
         if erased is None:
@@ -117,7 +128,20 @@ class MemoryIdentityRepository:
         for document in erased.documents:
             del self._documents[_key(erased.system, document)]
         del self._templates[cir_id]
+        self._record(cir_id, erased.system, at, ChangeKind.ERASED)
         return True
+
+    def changes_after(self, seq: int, limit: int) -> list[IdentityChange]:
+        """Up to `limit` changes after sequence number `seq`, oldest first (Art 27(1))."""
+        return self._changes[max(seq, 0) : max(seq, 0) + max(limit, 0)]
+
+    def last_change(self) -> int:
+        """The sequence number of the latest change, 0 when there is none."""
+        return len(self._changes)
+
+    def _record(self, cir_id: str, system: SourceSystem, at: datetime, kind: ChangeKind) -> None:
+        seq = len(self._changes) + 1
+        self._changes.append(IdentityChange(seq, cir_id, system, kind, _utc(at)))
 
     def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
         """Every system's file holding this travel document, in `SourceSystem` order."""

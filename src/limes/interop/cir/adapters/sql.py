@@ -1,17 +1,10 @@
 """The CIR's identity files in SQL (SQLite or PostgreSQL), with SQLAlchemy Core.
 
-Core rather than the ORM, and statements built once at import: the EES records up
-to a thousand crossings a second through this repository, so a call costs a few
-prepared statements and no session bookkeeping.
-
-Tables (one row per file, per document, per template):
-
-* `cir_identity_files`: the file and its identity data; names in three forms,
-  the date of birth as a partial ISO date with its precision, the nationalities
-  as comma-joined alpha-3 codes (read whole, never searched one by one).
-* `cir_travel_documents`: the file's documents in order; one document number of
-  one issuing state belongs to at most one file per source system.
-* `cir_biometric_templates`: one template per file and modality.
+Core rather than the ORM, and statements built once at import (`sql_tables`): the EES
+records up to a thousand crossings a second through this repository, so a call costs
+a few prepared statements and no session bookkeeping. Every write also records the
+change in `cir_identity_changes`, in the same transaction, for the multiple-identity
+detector (2019/817 Art 27(1)).
 """
 
 from __future__ import annotations
@@ -20,34 +13,37 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Date,
-    ForeignKey,
-    LargeBinary,
-    PrimaryKeyConstraint,
-    Row,
-    SmallInteger,
-    String,
-    Table,
-    UniqueConstraint,
-    bindparam,
-    delete,
-    exists,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Row
 from sqlalchemy import exc as sa_exc
 
 from limes.core.errors import NotFound
 from limes.core.identity import Name, PartialDate
-from limes.db.metadata import UTCDateTime, metadata
 from limes.db.unit_of_work import database_error
+from limes.interop.cir.adapters.sql_tables import (
+    ALL_TEMPLATES,
+    CHANGES_AFTER,
+    DELETE_DOCUMENTS,
+    DELETE_FILE,
+    DELETE_TEMPLATES,
+    FILE_SYSTEM,
+    FILES_OF_DOCUMENT,
+    FIND_BY_DOCUMENT,
+    GET,
+    INSERT_CHANGES,
+    INSERT_DOCUMENTS,
+    INSERT_FILE,
+    INSERT_TEMPLATES,
+    LAST_CHANGE,
+    MODALITY_ORDER,
+    SYSTEM_ORDER,
+    TEMPLATES,
+    TEMPLATES_OF,
+    UPDATE_FILE,
+)
 from limes.interop.cir.models import (
     BiometricTemplate,
+    ChangeKind,
+    IdentityChange,
     IdentityData,
     IdentityFile,
     Modality,
@@ -55,147 +51,7 @@ from limes.interop.cir.models import (
     TravelDocument,
 )
 
-__all__ = [
-    "SqlIdentityRepository",
-    "biometric_templates",
-    "identity_files",
-    "travel_documents",
-]
-
-_ENUM = 16  # length of the columns holding an enum value of ours
-
-identity_files = Table(
-    "cir_identity_files",
-    metadata,
-    Column("cir_id", String(64), primary_key=True),
-    Column("system", String(_ENUM), nullable=False),
-    Column("source_reference", String, nullable=False),
-    Column("surname_original", String, nullable=False),
-    Column("surname_mrz", String, nullable=False),
-    Column("surname_normalised", String, nullable=False),
-    Column("given_names_original", String, nullable=True),
-    Column("given_names_mrz", String, nullable=True),
-    Column("given_names_normalised", String, nullable=True),
-    Column("date_of_birth", String(10), nullable=True),  # YYYY, YYYY-MM or YYYY-MM-DD
-    Column("date_of_birth_precision", String(_ENUM), nullable=True),
-    Column("sex", String, nullable=True),
-    Column("nationalities", String, nullable=False),  # "UKR,GRC"; "" for none
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
-
-travel_documents = Table(
-    "cir_travel_documents",
-    metadata,
-    Column(
-        "cir_id",
-        String(64),
-        ForeignKey(identity_files.c.cir_id, ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("position", SmallInteger, nullable=False),  # order within the file
-    Column("system", String(_ENUM), nullable=False),  # the file's system, for the rule below
-    Column("document_type", String, nullable=False),
-    Column("number", String, nullable=False),
-    Column("issuing_state", String, nullable=False),
-    Column("expiry", Date, nullable=True),
-    PrimaryKeyConstraint("cir_id", "position"),
-    # One document maps to one file per system; the constraint's index serves lookups.
-    UniqueConstraint("system", "number", "issuing_state"),
-)
-
-biometric_templates = Table(
-    "cir_biometric_templates",
-    metadata,
-    Column(
-        "cir_id",
-        String(64),
-        ForeignKey(identity_files.c.cir_id, ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("modality", String(_ENUM), nullable=False),
-    Column("vector", LargeBinary, nullable=False),
-    Column("quality", SmallInteger, nullable=False),
-    Column("synthetic", Boolean, nullable=False),
-    PrimaryKeyConstraint("cir_id", "modality"),
-)
-
-_files, _docs, _tpls = identity_files, travel_documents, biometric_templates
-_found = _docs.alias("found")
-
-# The file's columns with its documents' (LEFT JOIN: a file may hold none), in order.
-_DOCUMENT_COLUMNS = (_docs.c.document_type, _docs.c.number, _docs.c.issuing_state, _docs.c.expiry)
-_FILE_COLUMNS = (*_files.c, *_DOCUMENT_COLUMNS)
-_GET = (
-    select(*_FILE_COLUMNS)
-    .select_from(_files.outerjoin(_docs, _docs.c.cir_id == _files.c.cir_id))
-    .where(_files.c.cir_id == bindparam("cir_id"))
-    .order_by(_docs.c.position)
-)
-# One query: the matching document (unique index), its file (primary key) and all
-# the file's documents (primary-key prefix).
-_FIND_BY_DOCUMENT = (
-    select(*_FILE_COLUMNS)
-    .select_from(
-        _found.join(_files, _files.c.cir_id == _found.c.cir_id).outerjoin(
-            _docs, _docs.c.cir_id == _files.c.cir_id
-        )
-    )
-    .where(
-        _found.c.system == bindparam("system"),
-        _found.c.number == bindparam("number"),
-        _found.c.issuing_state == bindparam("issuing_state"),
-    )
-    .order_by(_docs.c.position)
-)
-# The same document in every system's files: `system IN (every system)` lets both
-# databases probe the (system, number, issuing_state) unique index once per system
-# instead of scanning the table, since that index does not lead with the number.
-_FILES_OF_DOCUMENT = (
-    select(*_FILE_COLUMNS)
-    .select_from(
-        _found.join(_files, _files.c.cir_id == _found.c.cir_id).outerjoin(
-            _docs, _docs.c.cir_id == _files.c.cir_id
-        )
-    )
-    .where(
-        _found.c.system.in_([system.value for system in SourceSystem]),
-        _found.c.number == bindparam("number"),
-        _found.c.issuing_state == bindparam("issuing_state"),
-    )
-    .order_by(_files.c.cir_id, _docs.c.position)
-)
-_EXISTS = select(exists().where(_files.c.cir_id == bindparam("cir_id")))
-_INSERT_FILE = insert(_files)
-_INSERT_DOCUMENTS = insert(_docs)
-_INSERT_TEMPLATES = insert(_tpls)
-_UPDATE_KEEPS = frozenset({"cir_id", "system", "source_reference", "created_at"})
-_UPDATE_FILE = (
-    update(_files)
-    .where(_files.c.cir_id == bindparam("b_cir_id"))
-    .values({c.name: bindparam(c.name) for c in _files.c if c.name not in _UPDATE_KEEPS})
-    .returning(_files.c.system)
-)
-_DELETE_DOCUMENTS = delete(_docs).where(_docs.c.cir_id == bindparam("cir_id"))
-_DELETE_TEMPLATES = delete(_tpls).where(
-    _tpls.c.cir_id == bindparam("cir_id"),
-    _tpls.c.modality.in_(bindparam("modalities", expanding=True)),
-)
-_DELETE_FILE = delete(_files).where(_files.c.cir_id == bindparam("cir_id"))
-_TEMPLATE_COLUMNS = (_tpls.c.modality, _tpls.c.vector, _tpls.c.quality, _tpls.c.synthetic)
-_TEMPLATES = select(*_TEMPLATE_COLUMNS).where(_tpls.c.cir_id == bindparam("cir_id"))
-_TEMPLATES_OF = _TEMPLATES.where(_tpls.c.modality.in_(bindparam("modalities", expanding=True)))
-
-# Every template of one modality: the stand-in gallery of CIR police identification
-# until the sBMS answers 1:N (see `limes.interop.cir.search`); it reads the table whole.
-_ALL_TEMPLATES = (
-    select(_tpls.c.cir_id, *_TEMPLATE_COLUMNS)
-    .where(_tpls.c.modality == bindparam("modality"))
-    .order_by(_tpls.c.cir_id)
-)
-_SYSTEM_ORDER = {system: index for index, system in enumerate(SourceSystem)}
-
-_MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
+__all__ = ["SqlIdentityRepository"]
 
 
 class SqlIdentityRepository:
@@ -243,18 +99,23 @@ class SqlIdentityRepository:
             template_rows += _template_rows(identity_file.cir_id, templates)
         try:
             if file_rows:
-                self._connection.execute(_INSERT_FILE, file_rows)
+                self._connection.execute(INSERT_FILE, file_rows)
             if document_rows:
-                self._connection.execute(_INSERT_DOCUMENTS, document_rows)
+                self._connection.execute(INSERT_DOCUMENTS, document_rows)
             if template_rows:
-                self._connection.execute(_INSERT_TEMPLATES, template_rows)
+                self._connection.execute(INSERT_TEMPLATES, template_rows)
+            if file_rows:
+                self._connection.execute(
+                    INSERT_CHANGES,
+                    [_change_row(r["cir_id"], r["system"], r["updated_at"]) for r in file_rows],
+                )
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
 
     def get(self, cir_id: str) -> IdentityFile | None:
         """The file with this id, or None."""
         try:
-            rows = self._connection.execute(_GET, {"cir_id": cir_id}).all()
+            rows = self._connection.execute(GET, {"cir_id": cir_id}).all()
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         return _identity_file(rows)
@@ -265,7 +126,7 @@ class SqlIdentityRepository:
         """The system's file holding this travel document, or None."""
         parameters = {"system": system.value, "number": number, "issuing_state": issuing_state}
         try:
-            rows = self._connection.execute(_FIND_BY_DOCUMENT, parameters).all()
+            rows = self._connection.execute(FIND_BY_DOCUMENT, parameters).all()
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         return _identity_file(rows)
@@ -286,13 +147,14 @@ class SqlIdentityRepository:
         values = _identity_row(identity)
         values.update(b_cir_id=cir_id, updated_at=_utc(at))
         try:
-            system = self._connection.execute(_UPDATE_FILE, values).scalar()
+            system = self._connection.execute(UPDATE_FILE, values).scalar()
             if system is None:
                 raise NotFound(f"no identity file {cir_id!r} in the CIR")
-            self._connection.execute(_DELETE_DOCUMENTS, {"cir_id": cir_id})
+            self._connection.execute(DELETE_DOCUMENTS, {"cir_id": cir_id})
             if documents:
                 rows = _document_rows(cir_id, SourceSystem(system), documents)
-                self._connection.execute(_INSERT_DOCUMENTS, rows)
+                self._connection.execute(INSERT_DOCUMENTS, rows)
+            self._connection.execute(INSERT_CHANGES, _change_row(cir_id, system, values["updated_at"]))
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
 
@@ -301,12 +163,12 @@ class SqlIdentityRepository:
     ) -> list[BiometricTemplate]:
         """The file's templates (all, or of the given modalities) in `Modality` order."""
         parameters: dict[str, Any] = {"cir_id": cir_id}
-        statement = _TEMPLATES
+        statement = TEMPLATES
         if modalities is not None:
             if not modalities:
                 return []
             parameters["modalities"] = [modality.value for modality in modalities]
-            statement = _TEMPLATES_OF
+            statement = TEMPLATES_OF
         try:
             rows = self._connection.execute(statement, parameters).all()
         except sa_exc.DBAPIError as error:
@@ -314,55 +176,83 @@ class SqlIdentityRepository:
         found = [
             BiometricTemplate(Modality(row[0]), bytes(row[1]), row[2], bool(row[3])) for row in rows
         ]
-        found.sort(key=lambda template: _MODALITY_ORDER[template.modality])
+        found.sort(key=lambda template: MODALITY_ORDER[template.modality])
         return found
 
-    def put_templates(self, cir_id: str, templates: Sequence[BiometricTemplate]) -> None:
-        """Add templates, replacing any of the same modality.
+    def put_templates(
+        self, cir_id: str, templates: Sequence[BiometricTemplate], at: datetime
+    ) -> None:
+        """Add templates, replacing any of the same modality; `at` is when.
 
         Raises:
             NotFound: there is no such file.
             Conflict: two of the templates have the same modality.
         """
         try:
-            if not self._connection.execute(_EXISTS, {"cir_id": cir_id}).scalar():
+            system = self._connection.execute(FILE_SYSTEM, {"cir_id": cir_id}).scalar()
+            if system is None:
                 raise NotFound(f"no identity file {cir_id!r} in the CIR")
             if not templates:
                 return
             modalities = [template.modality.value for template in templates]
             self._connection.execute(
-                _DELETE_TEMPLATES, {"cir_id": cir_id, "modalities": modalities}
+                DELETE_TEMPLATES, {"cir_id": cir_id, "modalities": modalities}
             )
-            self._connection.execute(_INSERT_TEMPLATES, _template_rows(cir_id, templates))
+            self._connection.execute(INSERT_TEMPLATES, _template_rows(cir_id, templates))
+            self._connection.execute(INSERT_CHANGES, _change_row(cir_id, system, _utc(at)))
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
 
-    def erase(self, cir_id: str) -> bool:
-        """Erase the file; its documents and templates go with it (ON DELETE CASCADE)."""
+    def erase(self, cir_id: str, at: datetime) -> bool:
+        """Erase the file at `at`; its documents and templates go with it (ON DELETE CASCADE)."""
         try:
-            result = self._connection.execute(_DELETE_FILE, {"cir_id": cir_id})
+            system = self._connection.execute(FILE_SYSTEM, {"cir_id": cir_id}).scalar()
+            if system is None:
+                return False
+            self._connection.execute(DELETE_FILE, {"cir_id": cir_id})
+            row = _change_row(cir_id, system, _utc(at), ChangeKind.ERASED)
+            self._connection.execute(INSERT_CHANGES, row)
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
-        return result.rowcount > 0
+        return True
+
+    def changes_after(self, seq: int, limit: int) -> list[IdentityChange]:
+        """Up to `limit` changes with a sequence number above `seq`, oldest first."""
+        try:
+            rows = self._connection.execute(CHANGES_AFTER, {"after": seq, "limit": limit}).all()
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        return [
+            IdentityChange(row[0], row[1], SourceSystem(row[2]), ChangeKind(row[3]), row[4])
+            for row in rows
+        ]
+
+    def last_change(self) -> int:
+        """The sequence number of the latest change, 0 when there is none."""
+        try:
+            seq = self._connection.execute(LAST_CHANGE).scalar()
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        return int(seq or 0)
 
     def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
         """Every system's file holding this travel document, in `SourceSystem` order."""
         parameters = {"number": number, "issuing_state": issuing_state}
         try:
-            rows = self._connection.execute(_FILES_OF_DOCUMENT, parameters).all()
+            rows = self._connection.execute(FILES_OF_DOCUMENT, parameters).all()
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         by_file: dict[str, list[Row[Any]]] = {}
         for row in rows:
             by_file.setdefault(row.cir_id, []).append(row)
         files = [found for group in by_file.values() if (found := _identity_file(group))]
-        files.sort(key=lambda found: _SYSTEM_ORDER[found.system])
+        files.sort(key=lambda found: SYSTEM_ORDER[found.system])
         return files
 
     def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
         """(cir_id, template) for every file holding a template of this modality, by cir_id."""
         try:
-            rows = self._connection.execute(_ALL_TEMPLATES, {"modality": modality.value}).all()
+            rows = self._connection.execute(ALL_TEMPLATES, {"modality": modality.value}).all()
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         return [
@@ -379,6 +269,12 @@ def _utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"instants must be timezone-aware: {value!r}")
     return value.astimezone(UTC)
+
+
+def _change_row(
+    cir_id: str, system: str, at: datetime, kind: ChangeKind = ChangeKind.WRITTEN
+) -> dict[str, Any]:
+    return {"cir_id": cir_id, "system": system, "kind": kind.value, "changed_at": at}
 
 
 def _identity_row(identity: IdentityData) -> dict[str, Any]:

@@ -1,0 +1,210 @@
+"""The CIR's tables and the statements over them, built once at import.
+
+Tables (one row per file, per document, per template, per change):
+
+* `cir_identity_files`: the file and its identity data; names in three forms,
+  the date of birth as a partial ISO date with its precision, the nationalities
+  as comma-joined alpha-3 codes (read whole, never searched one by one).
+* `cir_travel_documents`: the file's documents in order; one document number of
+  one issuing state belongs to at most one file per source system.
+* `cir_biometric_templates`: one template per file and modality.
+* `cir_identity_changes`: every creation, update and erasure of a file, in commit
+  order, written in the transaction that made it; the multiple-identity detector
+  reads it to launch detection for each (2019/817 Art 27(1)).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+    bindparam,
+    delete,
+    exists,
+    insert,
+    select,
+    update,
+)
+
+from limes.db.metadata import UTCDateTime, metadata
+from limes.interop.cir.models import Modality, SourceSystem
+
+__all__ = [
+    "biometric_templates",
+    "identity_changes",
+    "identity_files",
+    "travel_documents",
+]
+
+_ENUM = 16  # length of the columns holding an enum value of ours
+
+identity_files = Table(
+    "cir_identity_files",
+    metadata,
+    Column("cir_id", String(64), primary_key=True),
+    Column("system", String(_ENUM), nullable=False),
+    Column("source_reference", String, nullable=False),
+    Column("surname_original", String, nullable=False),
+    Column("surname_mrz", String, nullable=False),
+    Column("surname_normalised", String, nullable=False),
+    Column("given_names_original", String, nullable=True),
+    Column("given_names_mrz", String, nullable=True),
+    Column("given_names_normalised", String, nullable=True),
+    Column("date_of_birth", String(10), nullable=True),  # YYYY, YYYY-MM or YYYY-MM-DD
+    Column("date_of_birth_precision", String(_ENUM), nullable=True),
+    Column("sex", String, nullable=True),
+    Column("nationalities", String, nullable=False),  # "UKR,GRC"; "" for none
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+travel_documents = Table(
+    "cir_travel_documents",
+    metadata,
+    Column(
+        "cir_id",
+        String(64),
+        ForeignKey(identity_files.c.cir_id, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", SmallInteger, nullable=False),  # order within the file
+    Column("system", String(_ENUM), nullable=False),  # the file's system, for the rule below
+    Column("document_type", String, nullable=False),
+    Column("number", String, nullable=False),
+    Column("issuing_state", String, nullable=False),
+    Column("expiry", Date, nullable=True),
+    PrimaryKeyConstraint("cir_id", "position"),
+    # One document maps to one file per system; the constraint's index serves lookups.
+    UniqueConstraint("system", "number", "issuing_state"),
+)
+
+biometric_templates = Table(
+    "cir_biometric_templates",
+    metadata,
+    Column(
+        "cir_id",
+        String(64),
+        ForeignKey(identity_files.c.cir_id, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("modality", String(_ENUM), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Column("quality", SmallInteger, nullable=False),
+    Column("synthetic", Boolean, nullable=False),
+    PrimaryKeyConstraint("cir_id", "modality"),
+)
+
+identity_changes = Table(
+    "cir_identity_changes",
+    metadata,
+    # SQLite gives an INTEGER PRIMARY KEY the rowid, so the sequence grows there too.
+    Column(
+        "seq",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("cir_id", String(64), nullable=False),  # no foreign key: erasures are kept
+    Column("system", String(_ENUM), nullable=False),
+    Column("kind", String(_ENUM), nullable=False),  # "written" or "erased"
+    Column("changed_at", UTCDateTime, nullable=False),
+)
+
+_files, _docs, _tpls = identity_files, travel_documents, biometric_templates
+_found = _docs.alias("found")
+
+# The file's columns with its documents' (LEFT JOIN: a file may hold none), in order.
+_DOCUMENT_COLUMNS = (_docs.c.document_type, _docs.c.number, _docs.c.issuing_state, _docs.c.expiry)
+_FILE_COLUMNS = (*_files.c, *_DOCUMENT_COLUMNS)
+GET = (
+    select(*_FILE_COLUMNS)
+    .select_from(_files.outerjoin(_docs, _docs.c.cir_id == _files.c.cir_id))
+    .where(_files.c.cir_id == bindparam("cir_id"))
+    .order_by(_docs.c.position)
+)
+# One query: the matching document (unique index), its file (primary key) and all
+# the file's documents (primary-key prefix).
+FIND_BY_DOCUMENT = (
+    select(*_FILE_COLUMNS)
+    .select_from(
+        _found.join(_files, _files.c.cir_id == _found.c.cir_id).outerjoin(
+            _docs, _docs.c.cir_id == _files.c.cir_id
+        )
+    )
+    .where(
+        _found.c.system == bindparam("system"),
+        _found.c.number == bindparam("number"),
+        _found.c.issuing_state == bindparam("issuing_state"),
+    )
+    .order_by(_docs.c.position)
+)
+# The same document in every system's files: `system IN (every system)` lets both
+# databases probe the (system, number, issuing_state) unique index once per system
+# instead of scanning the table, since that index does not lead with the number.
+FILES_OF_DOCUMENT = (
+    select(*_FILE_COLUMNS)
+    .select_from(
+        _found.join(_files, _files.c.cir_id == _found.c.cir_id).outerjoin(
+            _docs, _docs.c.cir_id == _files.c.cir_id
+        )
+    )
+    .where(
+        _found.c.system.in_([system.value for system in SourceSystem]),
+        _found.c.number == bindparam("number"),
+        _found.c.issuing_state == bindparam("issuing_state"),
+    )
+    .order_by(_files.c.cir_id, _docs.c.position)
+)
+EXISTS = select(exists().where(_files.c.cir_id == bindparam("cir_id")))
+INSERT_FILE = insert(_files)
+INSERT_DOCUMENTS = insert(_docs)
+INSERT_TEMPLATES = insert(_tpls)
+_UPDATE_KEEPS = frozenset({"cir_id", "system", "source_reference", "created_at"})
+UPDATE_FILE = (
+    update(_files)
+    .where(_files.c.cir_id == bindparam("b_cir_id"))
+    .values({c.name: bindparam(c.name) for c in _files.c if c.name not in _UPDATE_KEEPS})
+    .returning(_files.c.system)
+)
+DELETE_DOCUMENTS = delete(_docs).where(_docs.c.cir_id == bindparam("cir_id"))
+DELETE_TEMPLATES = delete(_tpls).where(
+    _tpls.c.cir_id == bindparam("cir_id"),
+    _tpls.c.modality.in_(bindparam("modalities", expanding=True)),
+)
+DELETE_FILE = delete(_files).where(_files.c.cir_id == bindparam("cir_id"))
+_TEMPLATE_COLUMNS = (_tpls.c.modality, _tpls.c.vector, _tpls.c.quality, _tpls.c.synthetic)
+TEMPLATES = select(*_TEMPLATE_COLUMNS).where(_tpls.c.cir_id == bindparam("cir_id"))
+TEMPLATES_OF = TEMPLATES.where(_tpls.c.modality.in_(bindparam("modalities", expanding=True)))
+
+# Every template of one modality: the stand-in gallery of CIR police identification
+# until the sBMS answers 1:N (see `limes.interop.cir.search`); it reads the table whole.
+ALL_TEMPLATES = (
+    select(_tpls.c.cir_id, *_TEMPLATE_COLUMNS)
+    .where(_tpls.c.modality == bindparam("modality"))
+    .order_by(_tpls.c.cir_id)
+)
+_chg = identity_changes
+INSERT_CHANGES = insert(_chg)
+CHANGES_AFTER = (
+    select(_chg.c.seq, _chg.c.cir_id, _chg.c.system, _chg.c.kind, _chg.c.changed_at)
+    .where(_chg.c.seq > bindparam("after"))
+    .order_by(_chg.c.seq)
+    .limit(bindparam("limit"))
+)
+LAST_CHANGE = select(_chg.c.seq).order_by(_chg.c.seq.desc()).limit(1)
+FILE_SYSTEM = select(_files.c.system).where(_files.c.cir_id == bindparam("cir_id"))
+
+SYSTEM_ORDER = {system: index for index, system in enumerate(SourceSystem)}
+MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
+
+

@@ -1,0 +1,1 @@
+"""Storage of the multiple-identity detector."""
