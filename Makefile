@@ -56,6 +56,7 @@ test: install browser postgres lint typecheck
 	$(BIN)/pytest -n 2
 
 bench: install postgres
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
 
 clean:

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import ees, matching_eval, shortstay
+from bench import ees, matching_eval, shortstay, splink_eval
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +50,10 @@ def main(argv: list[str] | None = None) -> None:
         os.sched_setaffinity(0, {min(cores)})
     sections = [shortstay.report(shortstay.measure())]
     people = 500 if args.quick else 2000
-    sections.append(matching_eval.report(matching_eval.measure(people), people))
+    limes = splink_eval.measure_limes(people)
+    sections.append(matching_eval.report(limes.report, people))
+    # Splink on the same set, on the same core, next to limes.
+    sections.append(splink_eval.report(limes, splink_eval.measure(people), people))
     if cores is not None:
         os.sched_setaffinity(
             0, cores

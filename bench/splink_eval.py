@@ -13,6 +13,7 @@ Needs the `bench` extra (`pip install -e '.[bench]'`); the tests do not.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -25,7 +26,6 @@ import duckdb
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-from splink import logging as splink_logging
 
 from bench import matching_eval
 from limes.sim.evaluation import Report, evaluate
@@ -129,12 +129,12 @@ def settings() -> SettingsCreator:
 
 def linker(records: Sequence[EvaluationRecord]) -> Linker:
     """A trained Splink model over the records (DuckDB in memory, this process's cores)."""
-    splink_logging.disable()  # its training narrative would fill the benchmark's output
     connection = duckdb.connect()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     connection.execute(f"SET threads = {cores or 1}")
     db_api = DuckDBAPI(connection)
-    model = Linker(db_api.register(rows(records)), settings())
+    # Warnings only: its training narrative would fill the benchmark's output.
+    model = Linker(db_api.register(rows(records)), settings(), log_level=logging.WARNING)
     model.training.estimate_probability_two_random_records_match(
         [block_on("surname", "given_names", "dob"), block_on("doc_number", "dob")],
         recall=_DETERMINISTIC_RECALL,

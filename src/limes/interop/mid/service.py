@@ -1,0 +1,384 @@
+"""The multiple-identity detector online (2019/817 and 2019/818 Art 26-36).
+
+The CIR logs every creation, update and erasure of a file (`cir_identity_changes`).
+`MidService.detect_changes` reads that log from where it stopped and, for each file
+written, compares it with what the MID already holds: identity and travel-document
+data through candidates of the blocking keys, biometrics through the shared biometric
+matching service (a 1:N search of the face, then a 1:1 comparison of every modality).
+Each pair is judged by `linking.judge`, the function `limes mid detect` uses, and the
+links are stored with their responsible authority (Art 29); white links go into an
+identity confirmation file (Art 34). Erased files take their links with them (Art 35).
+
+Manual verification (Art 29-33) goes through `decide`: one officer's decision stands,
+a later one on the same link is refused with the state it found.
+
+The sBMS index lives in each server process's memory. It is rebuilt from the CIR's
+face templates at start (`load_biometrics`) and follows the change log before every
+detection, so every process searches the same gallery whichever process detected.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.core.clock import Clock
+from limes.core.errors import InvalidRequest, NotFound
+from limes.interop.cir.models import ChangeKind, IdentityFile, SourceSystem
+from limes.interop.mid.detector import DEFAULT_BLOCK_CAP
+from limes.interop.mid.domain.errors import LinkAlreadyDecided
+from limes.interop.mid.domain.models import (
+    IdentityConfirmationFile,
+    Link,
+    LinkColour,
+    RecordRef,
+)
+from limes.interop.mid.domain.rules import (
+    FILED_COLOURS,
+    create_link,
+    decide,
+    identity_confirmation_file,
+    responsible_authority,
+    verification_deadline,
+)
+from limes.interop.mid.linking import (
+    NO_BIOMETRICS,
+    BiometricEvidence,
+    IndexedRecord,
+    biometric_evidence,
+    judge,
+)
+from limes.interop.mid.ports import MidStore, MidUnitOfWork, StoredRecord
+from limes.interop.sbms.models import Gallery
+from limes.interop.sbms.service import SharedBiometricMatchingService
+from limes.matching.identity import IdentityRecord, Sex
+from limes.matching.text import blocking_keys
+
+__all__ = ["DetectionReport", "LinkCase", "MidService", "PendingLink", "identity_record"]
+
+# Changes read per transaction: a batch commits its links and its progress together.
+DEFAULT_BATCH = 200
+# Candidates of the biometric 1:N search per new face (limes policy): more than one
+# person sharing a face with the traveller is already a case for an officer.
+BIOMETRIC_CANDIDATES = 10
+
+_GALLERY: dict[SourceSystem, Gallery] = {
+    SourceSystem.EES: Gallery.EES,
+    SourceSystem.VIS: Gallery.VIS,
+    SourceSystem.EURODAC: Gallery.EURODAC,
+    SourceSystem.ECRIS_TCN: Gallery.ECRIS_TCN,
+    # ETIAS holds no biometrics (2018/1240), so it has no gallery.
+}
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(10)}"
+
+
+def identity_record(identity_file: IdentityFile) -> IdentityRecord:
+    """The CIR file's identity and first travel document, as the matcher reads them (Art 27(3))."""
+    identity = identity_file.identity
+    document = identity_file.documents[0] if identity_file.documents else None
+    sex = identity.sex if identity.sex in {s.value for s in Sex} else None
+    return IdentityRecord(
+        surname=identity.surname.original,
+        given_names=identity.given_names.original if identity.given_names else "",
+        dob=identity.date_of_birth,
+        sex=Sex(sex) if sex else None,
+        nationality=identity.nationalities[0] if identity.nationalities else None,
+        doc_number=document.number if document else None,
+        doc_country=document.issuing_state if document else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionReport:
+    """What one run of `detect_changes` did."""
+
+    changes: int
+    records: int
+    erased: int
+    links: tuple[Link, ...]
+    comparisons: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingLink:
+    """A yellow link in the verification queue, with its deadline (Art 29, 30)."""
+
+    link: Link
+    deadline: datetime
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCase:
+    """Everything an officer needs to verify a link: both identities side by side, and why."""
+
+    link: Link
+    a: IndexedRecord | None
+    b: IndexedRecord | None
+    deadline: datetime | None
+    identity_confirmation_file: IdentityConfirmationFile | None
+
+
+class MidService:
+    """Online multiple-identity detection and manual verification."""
+
+    def __init__(
+        self,
+        store: MidStore,
+        clock: Clock,
+        sbms: SharedBiometricMatchingService | None = None,
+        *,
+        block_cap: int = DEFAULT_BLOCK_CAP,
+        new_id: Callable[[str], str] = _new_id,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._sbms = sbms
+        self._block_cap = block_cap
+        self._new_id = new_id
+        # One detection at a time per process: the sBMS index is not thread-safe, and
+        # two runs would read the same changes anyway.
+        self._lock = threading.Lock()
+        self._sbms_seq = 0
+
+    # --- detection (Art 27-28) --------------------------------------------------------
+
+    def load_biometrics(self) -> int:
+        """Fill the sBMS from the CIR's face templates; returns how many were enrolled."""
+        if self._sbms is None:
+            return 0
+        with self._lock, self._store.unit_of_work(write=False) as uow:
+            seq = uow.identities.last_change()
+            enrolled = 0
+            for cir_id, template in uow.identities.all_templates(Modality.FACE):
+                identity_file = uow.identities.get(cir_id)
+                if identity_file is not None and self._enrol_face(identity_file, [template]):
+                    enrolled += 1
+            self._sbms_seq = seq
+        return enrolled
+
+    def detect_changes(self, limit: int = DEFAULT_BATCH) -> DetectionReport:
+        """Art 27: run detection for the CIR changes not yet processed, up to `limit`."""
+        with self._lock, self._store.unit_of_work(write=True) as uow:
+            changes = uow.identities.changes_after(uow.mid.progress(), limit)
+            if not changes:
+                return DetectionReport(0, 0, 0, (), 0)
+            self._follow(uow)
+            created: list[Link] = []
+            records = erased = comparisons = 0
+            for change in changes:
+                identity_file = (
+                    uow.identities.get(change.cir_id) if change.kind is ChangeKind.WRITTEN else None
+                )
+                if identity_file is None:
+                    erased += self._forget(uow, change.cir_id)
+                    continue
+                links, compared = self._detect(uow, identity_file)
+                created.extend(links)
+                comparisons += compared
+                records += 1
+            uow.mid.set_progress(changes[-1].seq)
+        return DetectionReport(len(changes), records, erased, tuple(created), comparisons)
+
+    def _detect(self, uow: MidUnitOfWork, identity_file: IdentityFile) -> tuple[list[Link], int]:
+        """Art 27-28: store the record's identity data and link it to what resembles it."""
+        now = self._clock.now()
+        record = IndexedRecord(
+            RecordRef(identity_file.system.value, identity_file.cir_id),
+            identity_record(identity_file),
+        )
+        record_id = identity_file.cir_id
+        templates = uow.identities.templates(record_id)
+        identity = record.identity
+        keys = sorted(
+            blocking_keys(identity.surname, identity.given_names, identity.dob, identity.doc_number)
+        )
+        candidate_ids, _ = uow.mid.candidates(keys, self._block_cap)
+        candidate_ids = list(dict.fromkeys([*candidate_ids, *self._same_face(templates)]))
+        uow.mid.put_record(StoredRecord(record, bool(templates)), keys, now)
+        already = uow.mid.linked_pairs(record_id)
+        fresh = [c for c in candidate_ids if c != record_id and c not in already]
+        links: list[Link] = []
+        for other in uow.mid.records(fresh):
+            evidence = self._evidence(uow, templates, other)
+            detected = judge(record, other.record, evidence)
+            if detected is None:
+                continue
+            authority = responsible_authority(detected.a, detected.b, record.ref.system)
+            link = create_link(
+                self._new_id("L"),
+                detected.a,
+                detected.b,
+                colour=(detected.colour, detected.reasons[-1]),
+                authority=authority,
+                at=now,
+                evidence=detected.reasons[:-1],
+            )
+            links.append(link)
+        uow.mid.add_links(links)
+        for link in links:
+            self._file(uow, link, now)
+        return links, len(fresh)
+
+    def _evidence(
+        self, uow: MidUnitOfWork, templates: Sequence[BiometricTemplate], other: StoredRecord
+    ) -> BiometricEvidence:
+        if not templates or not other.has_biometrics:
+            return NO_BIOMETRICS
+        return biometric_evidence(templates, uow.identities.templates(other.record.ref.record_id))
+
+    def _same_face(self, templates: Sequence[BiometricTemplate]) -> list[str]:
+        """Art 27(1): records whose face the sBMS finds like this one's, in any gallery."""
+        face = next((t for t in templates if t.modality is Modality.FACE), None)
+        if self._sbms is None or face is None:
+            return []
+        found = self._sbms.identify(face, k=BIOMETRIC_CANDIDATES)
+        return [c.source_reference for c in found.candidates]
+
+    def _follow(self, uow: MidUnitOfWork) -> None:
+        """Bring this process's sBMS index up to the CIR's latest change."""
+        if self._sbms is None:
+            return
+        while changes := uow.identities.changes_after(self._sbms_seq, 1000):
+            for change in dict.fromkeys(c.cir_id for c in changes):
+                identity_file = uow.identities.get(change)
+                self._drop_face(change)
+                if identity_file is not None:
+                    self._enrol_face(
+                        identity_file, uow.identities.templates(change, [Modality.FACE])
+                    )
+            self._sbms_seq = changes[-1].seq
+
+    def _enrol_face(self, identity_file: IdentityFile, faces: Sequence[BiometricTemplate]) -> bool:
+        gallery = _GALLERY.get(identity_file.system)
+        if self._sbms is None or gallery is None or not faces:
+            return False
+        try:
+            self._sbms.enrol(gallery, identity_file.cir_id, faces)
+        except InvalidRequest:
+            # A face below the sBMS enrolment quality (Art 13(3)) is not searchable 1:N;
+            # the record is still compared 1:1 with its candidates.
+            return False
+        return True
+
+    def _drop_face(self, cir_id: str) -> None:
+        if self._sbms is not None:
+            for gallery in _GALLERY.values():
+                self._sbms.delete(gallery, cir_id)
+
+    def _forget(self, uow: MidUnitOfWork, record_id: str) -> int:
+        """Art 35: an erased record leaves the MID with its links."""
+        links = uow.mid.links_of(record_id)
+        for link in links:
+            icf = uow.mid.file_of_records([link.a.record_id, link.b.record_id])
+            if icf is not None and any(m.link_id == link.link_id for m in icf.links):
+                kept = tuple(m for m in icf.links if m.link_id != link.link_id)
+                uow.mid.remove_file(icf.icf_id)
+                if kept:
+                    uow.mid.put_file(
+                        IdentityConfirmationFile(
+                            icf.icf_id,
+                            icf.single_identification_number,
+                            kept,
+                            kept[-1].responsible_authority,
+                            icf.created_at,
+                            max(icf.updated_at, self._clock.now()),
+                        )
+                    )
+        uow.mid.remove_links([link.link_id for link in links])
+        return int(uow.mid.remove_record(record_id))
+
+    def _file(self, uow: MidUnitOfWork, link: Link, at: datetime) -> None:
+        """Art 34: a white, green or red link goes into the person's identity confirmation file."""
+        if link.colour not in FILED_COLOURS:
+            return
+        existing = uow.mid.file_of_records([link.a.record_id, link.b.record_id])
+        icf = identity_confirmation_file(
+            link,
+            icf_id=self._new_id("ICF"),
+            single_identification_number=self._new_id("SIN"),
+            at=at,
+            existing=existing,
+        )
+        if icf is not None:
+            uow.mid.put_file(icf)
+
+    # --- reading --------------------------------------------------------------------
+
+    def links_of(self, record_id: str) -> list[Link]:
+        """Every link of a record (a CIR file id), oldest first."""
+        with self._store.unit_of_work(write=False) as uow:
+            return uow.mid.links_of(record_id)
+
+    def pending(self, authority: str | None = None, limit: int = 100) -> list[PendingLink]:
+        """The verification queue: yellow links, oldest first, with their deadlines (Art 29)."""
+        now = self._clock.now()
+        with self._store.unit_of_work(write=False) as uow:
+            links = uow.mid.pending(authority, limit)
+        deadlines = [verification_deadline(link) for link in links]
+        return [PendingLink(link, d, d < now) for link, d in zip(links, deadlines, strict=True)]
+
+    def count_pending(self, authority: str | None = None) -> int:
+        """How many yellow links await verification."""
+        with self._store.unit_of_work(write=False) as uow:
+            return uow.mid.count_pending(authority)
+
+    def case(self, link_id: str) -> LinkCase:
+        """A link with both identities, its deadline and its identity confirmation file."""
+        with self._store.unit_of_work(write=False) as uow:
+            link = uow.mid.link(link_id)
+            if link is None:
+                raise NotFound(f"no link {link_id!r} in the MID")
+            held = {
+                s.record.ref.record_id: s.record
+                for s in uow.mid.records([link.a.record_id, link.b.record_id])
+            }
+            icf = uow.mid.file_of_records([link.a.record_id, link.b.record_id])
+        deadline = verification_deadline(link) if link.colour is LinkColour.YELLOW else None
+        mine = icf if icf is not None and any(m.link_id == link_id for m in icf.links) else None
+        return LinkCase(
+            link, held.get(link.a.record_id), held.get(link.b.record_id), deadline, mine
+        )
+
+    # --- manual verification (Art 29-33) ----------------------------------------------
+
+    def decide(
+        self,
+        link_id: str,
+        colour: LinkColour,
+        *,
+        decided_by: str,
+        authority: str,
+        justification: str,
+        expected_colour: LinkColour,
+    ) -> Link:
+        """Art 29, 31-33: record an officer's decision on a yellow link.
+
+        Raises:
+            NotFound: no such link.
+            LinkAlreadyDecided: another decision came first; its state is in the message.
+            NotResponsibleAuthority, JustificationRequired, InvalidDecision: see `rules.decide`.
+        """
+        now = self._clock.now()
+        with self._store.unit_of_work(write=True) as uow:
+            link = uow.mid.link(link_id)
+            if link is None:
+                raise NotFound(f"no link {link_id!r} in the MID")
+            decided = decide(
+                link, colour, decided_by, authority, now, justification, expected_colour
+            )
+            if not uow.mid.save_decision(decided, expected=link.colour):
+                current = uow.mid.link(link_id)
+                state = current.colour if current else "gone"
+                raise LinkAlreadyDecided(
+                    f"link {link_id} changed while deciding: it is {state} now"
+                )
+            self._file(uow, decided, now)
+        return decided

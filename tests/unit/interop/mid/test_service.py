@@ -1,0 +1,287 @@
+"""The online multiple-identity detector over a real database (SQLite, then PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from limes.biometrics.synthetic import SyntheticBiometrics
+from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.core.clock import FixedClock
+from limes.core.errors import NotFound
+from limes.core.identity import Name, PartialDate
+from limes.db.engine import make_engine
+from limes.db.unit_of_work import SqlUnitOfWork
+from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
+from limes.interop.mid.adapters.sql import SqlMidStore
+from limes.interop.mid.domain.errors import (
+    JustificationRequired,
+    LinkAlreadyDecided,
+    NotResponsibleAuthority,
+)
+from limes.interop.mid.domain.models import LinkColour
+from limes.interop.mid.service import MidService
+from limes.interop.sbms.adapters.exact import numpy_matcher_factory
+from limes.interop.sbms.adapters.memory import MemoryTemplateStore
+from limes.interop.sbms.service import SharedBiometricMatchingService
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+DEVICE = SyntheticBiometrics(seed=2019)
+BORDER = "border_authority"
+BORN = PartialDate(1987, 4, 30)
+
+
+def face(person: str) -> BiometricTemplate:
+    return DEVICE.capture(person, Modality.FACE, quality=80)
+
+
+def identity_file(
+    cir_id: str,
+    surname: str,
+    given: str = "OLENA",
+    *,
+    system: SourceSystem = SourceSystem.EES,
+    document: str = "FA1234567",
+    born: PartialDate | None = BORN,
+) -> IdentityFile:
+    return IdentityFile(
+        cir_id=cir_id,
+        system=system,
+        source_reference=f"ref-{cir_id}",
+        identity=IdentityData(
+            surname=Name.of(surname),
+            given_names=Name.of(given),
+            date_of_birth=born,
+            sex="F",
+            nationalities=("UKR",),
+        ),
+        documents=(TravelDocument("P", document, "UKR", date(2031, 5, 31)),),
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    sql_engine = make_engine(database_url)
+    try:
+        yield sql_engine
+    finally:
+        sql_engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+def new_service(engine: Engine, clock: FixedClock) -> MidService:
+    sbms = SharedBiometricMatchingService(numpy_matcher_factory(), MemoryTemplateStore())
+    return MidService(SqlMidStore(engine), clock, sbms)
+
+
+@pytest.fixture
+def mid(engine: Engine, clock: FixedClock) -> MidService:
+    return new_service(engine, clock)
+
+
+def store(engine: Engine, *files: tuple[IdentityFile, tuple[BiometricTemplate, ...]]) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        repository = SqlIdentityRepository(uow.connection)
+        for identity, templates in files:
+            repository.add(identity, templates)
+
+
+def test_a_resembling_identity_gets_a_yellow_link_with_its_reasons(
+    engine: Engine, mid: MidService
+) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    assert mid.detect_changes().links == ()
+    store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
+    report = mid.detect_changes()
+    assert report.changes == 1
+    assert report.records == 1
+    (link,) = report.links
+    assert link.colour is LinkColour.YELLOW
+    assert (link.a.record_id, link.b.record_id) == ("C1", "C2")
+    assert link.responsible_authority == BORDER
+    assert link.reasons[-1].startswith("Yellow link, Art 30")
+    assert any(r.startswith("surname") or "names" in r for r in link.reasons)
+    assert mid.links_of("C2") == [link]
+    (pending,) = mid.pending()
+    assert pending.link == link
+    assert pending.deadline == NOW + timedelta(hours=8)
+    assert not pending.overdue
+
+
+def test_nothing_is_detected_twice(engine: Engine, mid: MidService) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
+    assert len(mid.detect_changes().links) == 1
+    assert mid.detect_changes().changes == 0
+    with SqlUnitOfWork(engine) as uow:  # an update detects again, but links no pair twice
+        SqlIdentityRepository(uow.connection).update(
+            "C2",
+            identity_file("C2", "KOVALENKA").identity,
+            [TravelDocument("P", "FB7654321", "UKR")],
+            NOW,
+        )
+    report = mid.detect_changes()
+    assert report.records == 1
+    assert report.links == ()
+    assert len(mid.links_of("C1")) == 1
+
+
+def test_different_people_are_not_linked(engine: Engine, mid: MidService) -> None:
+    store(
+        engine,
+        (identity_file("C1", "KOVALENKO"), ()),
+        (identity_file("C2", "NAKAMURA", "HIROSHI", document="TK0000001"), ()),
+    )
+    report = mid.detect_changes()
+    assert report.records == 2
+    assert report.links == ()
+
+
+def test_the_same_identity_and_document_in_two_systems_is_white_and_filed(
+    engine: Engine, mid: MidService
+) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("V1", "KOVALENKO", system=SourceSystem.VIS), ()))
+    (link,) = mid.detect_changes().links
+    assert link.colour is LinkColour.WHITE
+    assert "Art 33(1)(b)" in link.reasons[-1]
+    case = mid.case(link.link_id)
+    assert case.deadline is None
+    assert case.identity_confirmation_file is not None
+    assert case.identity_confirmation_file.links == (link,)
+    assert mid.pending() == []
+
+
+def test_the_same_face_under_another_name_is_found_through_the_sbms(
+    engine: Engine, mid: MidService
+) -> None:
+    """The fraud case: no blocking key is shared, only the face (Art 27(1), 30)."""
+    store(engine, (identity_file("C1", "KOVALENKO"), (face("p1"),)))
+    store(engine, (identity_file("C2", "NAKAMURA", "HIROSHI", document="TK0000001"), (face("p1"),)))
+    (link,) = mid.detect_changes().links
+    assert link.colour is LinkColour.YELLOW
+    assert any("biometrics: same" in r for r in link.reasons)
+    assert "same biometric data" in link.reasons[-1]
+
+
+def test_another_process_finds_faces_detected_elsewhere(
+    engine: Engine, mid: MidService, clock: FixedClock
+) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), (face("p1"),)))
+    mid.detect_changes()
+    other = new_service(engine, clock)
+    assert other.load_biometrics() == 1
+    store(engine, (identity_file("C2", "NAKAMURA", "HIROSHI", document="TK0000001"), (face("p1"),)))
+    (link,) = other.detect_changes().links
+    assert {link.a.record_id, link.b.record_id} == {"C1", "C2"}
+
+
+def test_a_decision_turns_the_link_and_a_second_one_is_refused_with_the_state(
+    engine: Engine, mid: MidService, clock: FixedClock
+) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
+    (link,) = mid.detect_changes().links
+    clock.advance(timedelta(hours=1))
+    green = mid.decide(
+        link.link_id,
+        LinkColour.GREEN,
+        decided_by="guard",
+        authority=BORDER,
+        justification="two sisters",
+        expected_colour=LinkColour.YELLOW,
+    )
+    assert green.colour is LinkColour.GREEN
+    assert green.verification is not None
+    assert green.verification.decided_by == "guard"
+    stored = mid.case(link.link_id)
+    assert stored.link == green
+    assert stored.identity_confirmation_file is not None
+    assert mid.pending() == []
+    with pytest.raises(LinkAlreadyDecided, match="already decided green by guard"):
+        mid.decide(
+            link.link_id,
+            LinkColour.RED,
+            decided_by="guard-land",
+            authority=BORDER,
+            justification="fraud",
+            expected_colour=LinkColour.YELLOW,
+        )
+    assert mid.case(link.link_id).link == green
+
+
+def test_decisions_are_checked_before_anything_is_stored(engine: Engine, mid: MidService) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
+    (link,) = mid.detect_changes().links
+    with pytest.raises(NotResponsibleAuthority):
+        mid.decide(
+            link.link_id,
+            LinkColour.GREEN,
+            decided_by="officer",
+            authority="visa_authority",
+            justification="",
+            expected_colour=LinkColour.YELLOW,
+        )
+    with pytest.raises(JustificationRequired):
+        mid.decide(
+            link.link_id,
+            LinkColour.RED,
+            decided_by="guard",
+            authority=BORDER,
+            justification=" ",
+            expected_colour=LinkColour.YELLOW,
+        )
+    with pytest.raises(NotFound):
+        mid.decide(
+            "L-none",
+            LinkColour.GREEN,
+            decided_by="guard",
+            authority=BORDER,
+            justification="",
+            expected_colour=LinkColour.YELLOW,
+        )
+    assert mid.case(link.link_id).link == link
+
+
+def test_an_erased_file_takes_its_links_and_its_place_in_the_file(
+    engine: Engine, mid: MidService
+) -> None:
+    store(engine, (identity_file("C1", "KOVALENKO"), (face("p1"),)))
+    store(engine, (identity_file("V1", "KOVALENKO", system=SourceSystem.VIS), (face("p1"),)))
+    (link,) = mid.detect_changes().links
+    assert link.colour is LinkColour.WHITE
+    with SqlUnitOfWork(engine) as uow:
+        SqlIdentityRepository(uow.connection).erase("V1", NOW)
+    report = mid.detect_changes()
+    assert report.erased == 1
+    assert mid.links_of("C1") == []
+    with pytest.raises(NotFound):
+        mid.case(link.link_id)
+    # The face left the sBMS too: a new record with it links to no one.
+    store(engine, (identity_file("C3", "NAKAMURA", "HIROSHI", document="TK0000001"), (face("p2"),)))
+    assert mid.detect_changes().links == ()
+
+
+def test_a_placeholder_date_of_birth_alone_links_no_one(engine: Engine, mid: MidService) -> None:
+    store(
+        engine,
+        (identity_file("C1", "KOVALENKO", born=PartialDate(1987, 1, 1)), ()),
+        (
+            identity_file(
+                "C2", "NAKAMURA", "HIROSHI", document="TK01", born=PartialDate(1987, 1, 1)
+            ),
+            (),
+        ),
+    )
+    assert mid.detect_changes().links == ()
