@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from limes.bootstrap import build_app
 from limes.core.clock import FixedClock
 from limes.db.migrate import upgrade
-from limes.settings import EesSettings, Settings
+from limes.settings import EesSettings, InteropSettings, Settings
 from tests.pg import INSTALL_HINT, PostgresServer, PostgresUnavailable, find_bin_dir
 
 LIMES = Path(sys.executable).parent / "limes"
@@ -39,6 +39,7 @@ def settings_in(directory: Path, database_url: str | None = None) -> Settings:
     return Settings(
         database_url=database_url or f"sqlite:///{directory / 'limes.sqlite'}",
         ees=EesSettings(job_interval_seconds=0, fallback_path=str(directory / "fallback.sqlite")),
+        interop=InteropSettings(mid_interval_seconds=0),
     )
 
 

@@ -21,6 +21,12 @@ from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.fallback import FallbackRecorder, SqliteFallbackQueue
 from limes.ees.operations import EesOperations
 from limes.ees.service import EesService
+from limes.interop.mid.adapters.sql import SqlMidStore
+from limes.interop.mid.service import MidService
+from limes.interop.sbms.adapters.exact import numpy_matcher_factory
+from limes.interop.sbms.adapters.faiss_index import faiss_matcher_factory
+from limes.interop.sbms.adapters.memory import MemoryTemplateStore
+from limes.interop.sbms.service import SharedBiometricMatchingService
 from limes.settings import Settings
 
 
@@ -36,6 +42,8 @@ class Services:
     ees: EesService
     ees_operations: EesOperations
     ees_fallback: FallbackRecorder
+    sbms: SharedBiometricMatchingService
+    mid: MidService
 
 
 def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
@@ -46,6 +54,14 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
     upgrade(engine)
     store = SqlEesStore(engine)
     ees = EesService(store, clock, TemplateVerifier())
+    matchers = (
+        faiss_matcher_factory()
+        if settings.interop.sbms_matcher == "faiss"
+        else numpy_matcher_factory()
+    )
+    # The sBMS index is this process's memory, filled from the CIR's templates on the
+    # MID's first detection and kept current by its change log (`MidService._follow`).
+    sbms = SharedBiometricMatchingService(matchers, MemoryTemplateStore())
     return Services(
         settings=settings,
         clock=clock,
@@ -56,6 +72,8 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         ees=ees,
         ees_operations=EesOperations(store, clock),
         ees_fallback=FallbackRecorder(ees, SqliteFallbackQueue(settings.ees.fallback_path), clock),
+        sbms=sbms,
+        mid=MidService(SqlMidStore(engine), clock, sbms),
     )
 
 

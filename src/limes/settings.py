@@ -5,6 +5,8 @@ Legal parameters are never settings: they live with their article in the domain 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -23,6 +25,16 @@ class EesSettings(BaseSettings):
     fallback_path: str = "var/ees-fallback.sqlite"  # the local queue of Art 21
 
 
+class InteropSettings(BaseSettings):
+    """How the interoperability components run."""
+
+    # How often the multiple-identity detector reads the CIR's change log; 0 turns it
+    # off (detection then runs only when a desk or `limes mid run` asks).
+    mid_interval_seconds: float = 2.0
+    # The sBMS back-end: "numpy" (exact search) or "faiss" (an IVF index, for millions).
+    sbms_matcher: Literal["numpy", "faiss"] = "numpy"
+
+
 DEV_SECRET = "limes-dev-secret-change-me"  # noqa: S105 - refused outside env=dev
 
 
@@ -36,6 +48,7 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     web: WebSettings = WebSettings()
     ees: EesSettings = EesSettings()
+    interop: InteropSettings = InteropSettings()
 
     @model_validator(mode="after")
     def _refuse_the_dev_secret_outside_dev(self) -> Settings:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import APIRequestContext, Browser, Page, sync_playwright
 from tests.conftest import settings_in
 
 from limes.bootstrap import build_app
@@ -73,6 +73,38 @@ def desk_url(tmp_path: Path) -> Iterator[str]:
     DESK_START) for one test, so that letting days pass touches no other test."""
     with serve(build_app(settings_in(tmp_path), clock=FixedClock(DESK_START))) as url:
         yield url
+
+
+AIRPORT = "FRA-CDG"
+LAND = "HRV-BAJ"
+
+
+@pytest.fixture
+def admin(browser: Browser, desk_url: str) -> Iterator[APIRequestContext]:
+    """The demo administrator's API session, with the two crossing points of the tests."""
+    context = browser.new_context(base_url=desk_url)
+    api = context.request
+    signed_in = api.post("/api/v1/auth/sessions", data={"user": "admin", "password": "limes-demo"})
+    assert signed_in.ok, signed_in.text()
+    airport = api.put(
+        f"/api/v1/ees/crossing-points/{AIRPORT}",
+        data={"name": "Paris CDG", "country": "FRA", "border_type": "air"},
+    )
+    assert airport.ok, airport.text()
+    land = api.put(
+        f"/api/v1/ees/crossing-points/{LAND}",
+        data={
+            "name": "Bajakovo",
+            "country": "HRV",
+            "border_type": "land",
+            "biometrics_required": False,
+        },
+    )
+    assert land.ok, land.text()
+    try:
+        yield api
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

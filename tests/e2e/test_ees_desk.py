@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page, Route, expect
 from tests.conftest import settings_in
-from tests.e2e.conftest import DESK_START, serve
+from tests.e2e.conftest import AIRPORT, DESK_START, LAND, serve
 from tests.pg import PostgresServer, find_bin_dir
 
 from limes.bootstrap import build_app
@@ -23,9 +23,6 @@ from limes.core.clock import FixedClock
 from limes.core.documents import MrzFields, MrzFormat, Sex, build_mrz
 
 pytestmark = pytest.mark.e2e
-
-AIRPORT = "FRA-CDG"
-LAND = "HRV-BAJ"
 
 
 def passport(
@@ -52,34 +49,6 @@ def passport(
 
 
 # ------------------------------------------------------------------ seeding through the API
-
-
-@pytest.fixture
-def admin(browser: Browser, desk_url: str) -> Iterator[APIRequestContext]:
-    """The demo administrator's API session, with the two crossing points of the tests."""
-    context = browser.new_context(base_url=desk_url)
-    api = context.request
-    signed_in = api.post("/api/v1/auth/sessions", data={"user": "admin", "password": "limes-demo"})
-    assert signed_in.ok, signed_in.text()
-    airport = api.put(
-        f"/api/v1/ees/crossing-points/{AIRPORT}",
-        data={"name": "Paris CDG", "country": "FRA", "border_type": "air"},
-    )
-    assert airport.ok, airport.text()
-    land = api.put(
-        f"/api/v1/ees/crossing-points/{LAND}",
-        data={
-            "name": "Bajakovo",
-            "country": "HRV",
-            "border_type": "land",
-            "biometrics_required": False,
-        },
-    )
-    assert land.ok, land.text()
-    try:
-        yield api
-    finally:
-        context.close()
 
 
 def border_check(page: Page, mrz: str, crossing_point: str = AIRPORT) -> Any:

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 import limes
-from limes.access.models import Role, User
-from limes.core.errors import NotAuthenticated
+from limes.access.models import Role
 from limes.ees.domain.models import REFUSAL_REASON_TEXT
 from limes.web.deps import SESSION_COOKIE, services_of
+from limes.web.session import (
+    LOGIN_PATH,
+    safe_next,
+    signed_in_user,
+    to_login,
+    user_context,
+)
 
 TEMPLATE_DIRS = (
     Path(__file__).parent / "templates",
@@ -32,51 +37,8 @@ templates.env.globals["version"] = limes.__version__
 
 DESK_PATH = "/ees/desk"
 OVERSTAYERS_PATH = "/ees/overstayers"
-LOGIN_PATH = "/login"
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.BORDER_GUARD: "Border guard",
-    Role.IMMIGRATION_AUTHORITY: "Immigration authority",
-    Role.CARRIER: "Carrier",
-    Role.TRAVELLER: "Traveller",
-    Role.ADMINISTRATOR: "Administrator",
-}
 
 router = APIRouter(include_in_schema=False)
-
-
-def signed_in_user(request: Request) -> User | None:
-    """The user of the session cookie, or None when there is none or it is not valid."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    try:
-        return services_of(request).access.user_for(token)
-    except NotAuthenticated:
-        return None
-
-
-def safe_next(target: str | None, default: str = DESK_PATH) -> str:
-    """A local path to go to after signing in; anything else becomes `default`."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return default
-    if any(ord(c) < 0x20 for c in target):
-        return default
-    return target
-
-
-def _to_login(path: str) -> RedirectResponse:
-    return RedirectResponse(f"{LOGIN_PATH}?next={quote(path, safe='/')}", status_code=303)
-
-
-def _user_context(user: User) -> dict[str, str]:
-    return {
-        "user_id": user.user_id,
-        "name": user.name,
-        "role": user.role.value,
-        "role_label": ROLE_LABELS.get(user.role, user.role.value),
-        "authority": user.authority,
-    }
 
 
 @router.get(LOGIN_PATH, response_class=HTMLResponse)
@@ -89,8 +51,8 @@ def login_page(
         request,
         "login.html",
         {
-            "next": safe_next(next_path),
-            "user": _user_context(user) if user else None,
+            "next": safe_next(next_path, DESK_PATH),
+            "user": user_context(user) if user else None,
             "sessions_url": "/api/v1/auth/sessions",
             "show_demo_users": services_of(request).settings.env == "dev",
         },
@@ -110,12 +72,12 @@ def desk_page(request: Request) -> Response:
     """The border guard's workstation (EES Art 23): check, then record in one key."""
     user = signed_in_user(request)
     if user is None:
-        return _to_login(DESK_PATH)
+        return to_login(DESK_PATH)
     return templates.TemplateResponse(
         request,
         "desk.html",
         {
-            "user": _user_context(user),
+            "user": user_context(user),
             "may_record": user.role is Role.BORDER_GUARD,
             "reasons": [(reason.value, text) for reason, text in REFUSAL_REASON_TEXT.items()],
         },
@@ -127,5 +89,5 @@ def overstayers_page(request: Request) -> Response:
     """The overstayer list (EES Art 12(3)) for supervisors, drawn from the API."""
     user = signed_in_user(request)
     if user is None:
-        return _to_login(OVERSTAYERS_PATH)
-    return templates.TemplateResponse(request, "overstayers.html", {"user": _user_context(user)})
+        return to_login(OVERSTAYERS_PATH)
+    return templates.TemplateResponse(request, "overstayers.html", {"user": user_context(user)})

@@ -188,6 +188,9 @@ class FilePublic(BaseModel):
     """The EES individual file."""
 
     file_id: str
+    cir_id: str = Field(
+        description="The traveller's identity file in the CIR: the record the MID links"
+    )
     kind: str
     fingerprint_status: str
     completeness: str
@@ -362,6 +365,7 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
         file=(
             FilePublic(
                 file_id=f.file_id,
+                cir_id=f.cir_id,
                 kind=f.kind.value,
                 fingerprint_status=f.fingerprint_status.value,
                 completeness=f.completeness.value,

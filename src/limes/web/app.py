@@ -17,7 +17,9 @@ from limes.access.api import router as access_api
 from limes.admin.api import router as admin_api
 from limes.ees.api import router as ees_api
 from limes.ees.pages import router as ees_pages
-from limes.ees.scheduler import EesScheduler
+from limes.interop.mid.api import router as mid_api
+from limes.interop.mid.pages import router as mid_pages
+from limes.scheduler import Scheduler
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
@@ -30,19 +32,30 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def create_app(services: Services) -> FastAPI:
     """Build the application over services built by `limes.bootstrap`."""
-    scheduler = EesScheduler(
-        services.ees_operations,
-        services.ees_fallback,
-        services.settings.ees.job_interval_seconds,
+    operations = services.ees_operations
+    schedulers = (
+        Scheduler(
+            "ees-scheduler",
+            # Upload the fall-back queue, flag overstays, apply retention.
+            (services.ees_fallback.replay, operations.flag_overstays, operations.run_retention),
+            services.settings.ees.job_interval_seconds,
+        ),
+        Scheduler(
+            "mid-scheduler",
+            (services.mid.detect_changes,),
+            services.settings.interop.mid_interval_seconds,
+        ),
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        scheduler.start()
+        for scheduler in schedulers:
+            scheduler.start()
         try:
             yield
         finally:
-            scheduler.stop()
+            for scheduler in schedulers:
+                scheduler.stop()
 
     # The stock documentation pages load their scripts from a CDN; ours are vendored
     # so that they work offline.
@@ -64,6 +77,8 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
     app.include_router(ees_pages)
+    app.include_router(mid_api)
+    app.include_router(mid_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -147,21 +147,31 @@ class MidService:
         # two runs would read the same changes anyway.
         self._lock = threading.Lock()
         self._sbms_seq = 0
+        self._loaded = False
 
     # --- detection (Art 27-28) --------------------------------------------------------
 
     def load_biometrics(self) -> int:
-        """Fill the sBMS from the CIR's face templates; returns how many were enrolled."""
+        """Fill the sBMS from the CIR's face templates; returns how many were enrolled.
+
+        Detection does this itself the first time it runs; call it at start-up to have
+        the first detection as fast as the others.
+        """
+        with self._lock, self._store.unit_of_work(write=False) as uow:
+            return self._load(uow)
+
+    def _load(self, uow: MidUnitOfWork) -> int:
         if self._sbms is None:
             return 0
-        with self._lock, self._store.unit_of_work(write=False) as uow:
-            seq = uow.identities.last_change()
-            enrolled = 0
-            for cir_id, template in uow.identities.all_templates(Modality.FACE):
-                identity_file = uow.identities.get(cir_id)
-                if identity_file is not None and self._enrol_face(identity_file, [template]):
-                    enrolled += 1
-            self._sbms_seq = seq
+        seq = uow.identities.last_change()
+        enrolled = 0
+        for cir_id, template in uow.identities.all_templates(Modality.FACE):
+            identity_file = uow.identities.get(cir_id)
+            self._drop_face(cir_id)
+            if identity_file is not None and self._enrol_face(identity_file, [template]):
+                enrolled += 1
+        self._sbms_seq = seq
+        self._loaded = True
         return enrolled
 
     def detect_changes(self, limit: int = DEFAULT_BATCH) -> DetectionReport:
@@ -246,6 +256,8 @@ class MidService:
         """Bring this process's sBMS index up to the CIR's latest change."""
         if self._sbms is None:
             return
+        if not self._loaded:
+            self._load(uow)
         while changes := uow.identities.changes_after(self._sbms_seq, 1000):
             for change in dict.fromkeys(c.cir_id for c in changes):
                 identity_file = uow.identities.get(change)

@@ -1033,6 +1033,31 @@
       updateActions();
       loadFallback();
       el.mrz.focus();
+      const file = receipt.check && receipt.check.file;
+      if (file && file.cir_id && !receipt.queued) showIdentityLinks(file.cir_id, state.checkSeq);
+    };
+
+    // 2019/817 Art 27: the file just written goes through the multiple-identity detector;
+    // a link pending verification (Art 30) is shown with the way to the queue.
+    const showIdentityLinks = async (cirId, seq) => {
+      let links;
+      try {
+        const run = await call("/api/v1/mid/detections", { method: "POST" });
+        if (!run.ok) return;
+        const found = await call(`/api/v1/mid/records/${encodeURIComponent(cirId)}/links`);
+        if (!found.ok) return;
+        links = found.data;
+      } catch {
+        return;
+      }
+      if (seq !== state.checkSeq) return;
+      const pending = links.filter((l) => l.colour === "yellow" || l.colour === "red");
+      if (!pending.length) return;
+      el.outcome.append(h("div", { class: "outcome-mid", "data-testid": "outcome-mid" },
+        h("strong", {}, pending.some((l) => l.colour === "red")
+          ? "Multiple-identity detector: a red link (Art 32) — unjustified use of identities on record. "
+          : `Multiple-identity detector: ${pending.length} yellow link${pending.length > 1 ? "s" : ""} pending manual verification (Art 30). `),
+        ...pending.map((l) => h("a", { href: `/mid/links/${encodeURIComponent(l.link_id)}`, "data-testid": "outcome-mid-link" }, `Verify link ${l.link_id}`))));
     };
 
     const clearAll = () => {

@@ -154,7 +154,9 @@ class SqlIdentityRepository:
             if documents:
                 rows = _document_rows(cir_id, SourceSystem(system), documents)
                 self._connection.execute(INSERT_DOCUMENTS, rows)
-            self._connection.execute(INSERT_CHANGES, _change_row(cir_id, system, values["updated_at"]))
+            self._connection.execute(
+                INSERT_CHANGES, _change_row(cir_id, system, values["updated_at"])
+            )
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
 
@@ -195,9 +197,7 @@ class SqlIdentityRepository:
             if not templates:
                 return
             modalities = [template.modality.value for template in templates]
-            self._connection.execute(
-                DELETE_TEMPLATES, {"cir_id": cir_id, "modalities": modalities}
-            )
+            self._connection.execute(DELETE_TEMPLATES, {"cir_id": cir_id, "modalities": modalities})
             self._connection.execute(INSERT_TEMPLATES, _template_rows(cir_id, templates))
             self._connection.execute(INSERT_CHANGES, _change_row(cir_id, system, _utc(at)))
         except sa_exc.DBAPIError as error:

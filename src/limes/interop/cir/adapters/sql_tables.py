@@ -206,5 +206,3 @@ FILE_SYSTEM = select(_files.c.system).where(_files.c.cir_id == bindparam("cir_id
 
 SYSTEM_ORDER = {system: index for index, system in enumerate(SourceSystem)}
 MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
-
-

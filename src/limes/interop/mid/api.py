@@ -1,0 +1,235 @@
+"""The MID's HTTP API under /api/v1/mid/ (thin: every route calls `MidService`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from limes.access.models import Role
+from limes.access.service import require_role
+from limes.core.errors import AccessDenied
+from limes.interop.mid.domain.models import Link, LinkColour
+from limes.interop.mid.linking import IndexedRecord
+from limes.interop.mid.officers import READERS, acting_authority
+from limes.interop.mid.service import DetectionReport, LinkCase, PendingLink
+from limes.interop.sbms.service import MAX_CANDIDATES
+from limes.web.deps import ServicesDep, UserDep
+
+router = APIRouter(prefix="/api/v1/mid", tags=["MID"])
+
+
+class RecordRefPublic(BaseModel):
+    """A linked record: its system and its id there (Art 34(b))."""
+
+    system: str
+    record_id: str
+
+
+class VerificationPublic(BaseModel):
+    """A manual-verification decision (Art 31-33)."""
+
+    decided_by: str
+    authority: str
+    decided_at: datetime
+    colour: LinkColour
+    justification: str
+
+
+class LinkPublic(BaseModel):
+    """A link with its colour and the trail of why (Art 28-34)."""
+
+    link_id: str
+    a: RecordRefPublic
+    b: RecordRefPublic
+    colour: LinkColour
+    reasons: list[str]
+    created_at: datetime
+    updated_at: datetime
+    responsible_authority: str
+    verification: VerificationPublic | None
+
+
+class PendingLinkPublic(BaseModel):
+    """A yellow link awaiting manual verification, with its deadline."""
+
+    link: LinkPublic
+    deadline: datetime
+    overdue: bool
+
+
+class IdentityPublic(BaseModel):
+    """The identity data the MID compared (Art 27(3))."""
+
+    record: RecordRefPublic
+    surname: str
+    given_names: str
+    dob: str | None
+    sex: str | None
+    nationality: str | None
+    doc_number: str | None
+    doc_country: str | None
+
+
+class LinkCasePublic(BaseModel):
+    """A link with both identities side by side, its deadline and its file."""
+
+    link: LinkPublic
+    a: IdentityPublic | None
+    b: IdentityPublic | None
+    deadline: datetime | None
+    identity_confirmation_file: str | None = Field(
+        description="The single identification number of the identity confirmation file"
+    )
+
+
+class DetectionPublic(BaseModel):
+    """What one run of detection did."""
+
+    changes: int
+    records: int
+    erased: int
+    comparisons: int
+    links: list[LinkPublic]
+
+
+class DecisionIn(BaseModel):
+    """A manual-verification decision on a yellow link (Art 29, 31-33)."""
+
+    colour: LinkColour = Field(description="green (Art 31), red (Art 32) or white (Art 33(1)(d))")
+    justification: str = Field("", max_length=2000, description="Required for red (Art 32)")
+    expected_colour: LinkColour = Field(
+        LinkColour.YELLOW,
+        description="The colour you saw; the decision is refused if the link changed since",
+    )
+
+
+def link_public(link: Link) -> LinkPublic:
+    """The link as the API shows it."""
+    v = link.verification
+    return LinkPublic(
+        link_id=link.link_id,
+        a=RecordRefPublic(system=link.a.system, record_id=link.a.record_id),
+        b=RecordRefPublic(system=link.b.system, record_id=link.b.record_id),
+        colour=link.colour,
+        reasons=list(link.reasons),
+        created_at=link.created_at,
+        updated_at=link.updated_at,
+        responsible_authority=link.responsible_authority,
+        verification=VerificationPublic(
+            decided_by=v.decided_by,
+            authority=v.authority,
+            decided_at=v.decided_at,
+            colour=v.colour,
+            justification=v.justification,
+        )
+        if v
+        else None,
+    )
+
+
+def _identity_public(record: IndexedRecord | None) -> IdentityPublic | None:
+    if record is None:
+        return None
+    i = record.identity
+    return IdentityPublic(
+        record=RecordRefPublic(system=record.ref.system, record_id=record.ref.record_id),
+        surname=i.surname,
+        given_names=i.given_names,
+        dob=i.dob.isoformat() if i.dob else None,
+        sex=i.sex.value if i.sex else None,
+        nationality=i.nationality,
+        doc_number=i.doc_number,
+        doc_country=i.doc_country,
+    )
+
+
+def case_public(case: LinkCase) -> LinkCasePublic:
+    """The case as the API shows it."""
+    icf = case.identity_confirmation_file
+    return LinkCasePublic(
+        link=link_public(case.link),
+        a=_identity_public(case.a),
+        b=_identity_public(case.b),
+        deadline=case.deadline,
+        identity_confirmation_file=icf.single_identification_number if icf else None,
+    )
+
+
+def _pending_public(pending: PendingLink) -> PendingLinkPublic:
+    return PendingLinkPublic(
+        link=link_public(pending.link), deadline=pending.deadline, overdue=pending.overdue
+    )
+
+
+def _detection_public(report: DetectionReport) -> DetectionPublic:
+    return DetectionPublic(
+        changes=report.changes,
+        records=report.records,
+        erased=report.erased,
+        comparisons=report.comparisons,
+        links=[link_public(link) for link in report.links],
+    )
+
+
+@router.post("/detections", response_model=DetectionPublic, summary="Run detection now")
+def run_detection(services: ServicesDep, user: UserDep) -> DetectionPublic:
+    """Art 27: detect multiple identities for the CIR changes not yet processed.
+
+    The server runs this every few seconds by itself; a desk calls it after recording
+    a crossing to show the links of the traveller at once.
+    """
+    require_role(user, Role.BORDER_GUARD, Role.ADMINISTRATOR)
+    return _detection_public(services.mid.detect_changes())
+
+
+@router.get("/links", response_model=list[PendingLinkPublic], summary="The verification queue")
+def verification_queue(
+    services: ServicesDep,
+    user: UserDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_CANDIDATES * 5)] = 100,
+) -> list[PendingLinkPublic]:
+    """Art 29-30: yellow links awaiting verification, oldest first; an officer sees their own."""
+    require_role(user, *READERS)
+    authority = acting_authority(user)
+    pending = services.mid.pending(authority.code if authority else None, limit)
+    return [_pending_public(p) for p in pending]
+
+
+@router.get("/links/{link_id}", response_model=LinkCasePublic, summary="One link, side by side")
+def link_case(link_id: str, services: ServicesDep, user: UserDep) -> LinkCasePublic:
+    """A link with both identities, what matched and why, and its deadline."""
+    require_role(user, *READERS)
+    return case_public(services.mid.case(link_id))
+
+
+@router.post(
+    "/links/{link_id}/decisions", response_model=LinkPublic, summary="Decide a yellow link"
+)
+def decide_link(link_id: str, body: DecisionIn, services: ServicesDep, user: UserDep) -> LinkPublic:
+    """Art 29, 31-33: green, red or white; a link someone else decided first is refused (409)."""
+    authority = acting_authority(user)
+    if authority is None:
+        raise AccessDenied(
+            "Only the authority responsible under Art 29 decides a link; your role reads the queue."
+        )
+    decided = services.mid.decide(
+        link_id,
+        body.colour,
+        decided_by=user.user_id,
+        authority=authority.code,
+        justification=body.justification,
+        expected_colour=body.expected_colour,
+    )
+    return link_public(decided)
+
+
+@router.get(
+    "/records/{record_id}/links", response_model=list[LinkPublic], summary="Links of a record"
+)
+def record_links(record_id: str, services: ServicesDep, user: UserDep) -> list[LinkPublic]:
+    """Every link of a record (a CIR file id), oldest first."""
+    require_role(user, *READERS)
+    return [link_public(link) for link in services.mid.links_of(record_id)]
