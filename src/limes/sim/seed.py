@@ -207,7 +207,8 @@ class _Featured:
             self.overstayer,
             self.refused,
         )
-        return [make() for make in makers]
+        featured = [make() for make in makers]
+        return [*featured, self.resembling(featured[0])]
 
     def _builder(self, name: str, nationality: str) -> HistoryBuilder:
         traveller = self.people.traveller(f"featured-{name}", origin_of(nationality), AgeBand.ADULT)
@@ -299,6 +300,37 @@ class _Featured:
         )
         return FeaturedTraveller("refused traveller", b.traveller, history, text)
 
+    def resembling(self, other: FeaturedTraveller) -> FeaturedTraveller:
+        """Someone whose identity resembles `other`'s, on another passport: the MID's case."""
+        b = self._builder("resembling", other.traveller.nationality)
+        them = other.traveller
+        surname = _doubled(them.document_surname)
+        traveller = replace(
+            b.traveller,
+            surname=surname,
+            given_names=them.document_given_names,
+            document_surname=surname,
+            document_given_names=them.document_given_names,
+            script=them.script,
+            locale=them.locale,
+            sex=them.sex,
+            birth_date=them.birth_date,
+        )
+        b = self.histories.builder(traveller)
+        text = (
+            f"not on record, but the name and date of birth resemble traveller 1's "
+            f"({them.document_surname} / {surname}) on another passport: record an entry and "
+            "the multiple-identity detector opens a yellow link (Reg. (EU) 2019/817 Art 30); "
+            "verify it under Identity checks (/mid/queue) as the guard."
+        )
+        return FeaturedTraveller("resembling another traveller", b.traveller, b.build(), text)
+
+
+def _doubled(surname: str) -> str:
+    """The surname with one letter written twice, as a clerk's slip would."""
+    at = min(2, len(surname) - 1)
+    return surname[: at + 1] + surname[at:]
+
 
 def _featured_text(
     featured: Sequence[FeaturedTraveller], today: date, seed: int, travellers: int
@@ -340,6 +372,7 @@ class SeedReport:
     exits: int = 0
     refusals: int = 0
     overstays: int = 0
+    identity_links: int = 0
     seconds: float = 0.0
     featured: tuple[FeaturedTraveller, ...] = ()
     featured_path: Path | None = None
@@ -354,8 +387,8 @@ class SeedReport:
         return (
             f"seeded {self.travellers} synthetic travellers: {self.files} EES files, "
             f"{self.entries} entries, {self.exits} exits, {self.refusals} refusals, "
-            f"{self.overstays} overstays flagged, at {self.crossing_points} crossing points "
-            f"in {self.seconds:.1f} s"
+            f"{self.overstays} overstays flagged, {self.identity_links} multiple-identity "
+            f"links, at {self.crossing_points} crossing points in {self.seconds:.1f} s"
         )
 
 
@@ -487,6 +520,10 @@ def seed_demo(
     for history in histories:
         recorder.record(history)
     flagged = services.ees_operations.flag_overstays()
+    # The MID's initial load over the seeded files (2019/817 Art 69).
+    links = 0
+    while (detection := services.mid.detect_changes()).changes:
+        links += len(detection.links)
     if featured_path is not None:
         featured_path.parent.mkdir(parents=True, exist_ok=True)
         featured_path.write_text(
@@ -501,6 +538,7 @@ def seed_demo(
         exits=recorder.exits,
         refusals=recorder.refusals,
         overstays=len(flagged),
+        identity_links=links,
         seconds=time.perf_counter() - started,
         featured=tuple(featured),
         featured_path=featured_path,

@@ -278,3 +278,30 @@ def test_featured_histories_lie_between_the_ees_start_and_today(seeded: Seeded) 
         for event in featured.history.events:
             at = event.at if isinstance(event, Refusal) else event.entry_at
             assert PROGRESSIVE_START_FIRST_DAY <= at.date() < TODAY
+
+
+def test_the_resembling_traveller_makes_a_yellow_link_when_recorded(tmp_path: Path) -> None:
+    services = build_services(settings_in(tmp_path), clock=FixedClock(NOW))
+    report = seed_demo(services, travellers=10, featured_path=None)
+    assert services.mid.detect_changes().changes == 0  # the seeding ran the initial load
+    returning = next(f for f in report.featured if f.label == "returning traveller")
+    featured = next(f for f in report.featured if f.label == "resembling another traveller")
+    assert featured.history.events == ()
+    assert featured.traveller.birth_date == returning.traveller.birth_date
+    assert featured.traveller.document_number != returning.traveller.document_number
+    receipt = services.ees.record_entry(GUARD, _desk(featured.traveller.mrz()).to_domain(TODAY))
+    (link,) = services.mid.detect_changes().links
+    check = services.ees.check(
+        GUARD, _desk(returning.traveller.mrz()).to_domain(TODAY), Direction.ENTRY
+    )
+    assert check.individual_file is not None
+    assert link.colour.value == "yellow"
+    with services.ees_store.unit_of_work(write=False) as uow:
+        created = uow.ees.get_file(receipt.file_id)
+    assert created is not None
+    assert {link.a.record_id, link.b.record_id} == {
+        created.cir_id,
+        check.individual_file.cir_id,
+    }
+    assert [p.link for p in services.mid.pending()] == [link]
+    services.engine.dispose()
