@@ -10,6 +10,7 @@ import pytest
 from limes.core.clock import FixedClock
 from limes.core.errors import AccessDenied, DomainError, InvalidRequest
 from limes.core.identity import PartialDate
+from limes.interop.cir.biometric_index import CirBiometricIndex, SbmsSearcher
 from limes.interop.cir.errors import (
     ChildUnderTwelve,
     EmptyQuery,
@@ -28,6 +29,9 @@ from limes.interop.cir.police import (
 )
 from limes.interop.cir.ports import IdentityRepository
 from limes.interop.cir.search import DocumentRef
+from limes.interop.sbms.adapters.exact import numpy_matcher_factory
+from limes.interop.sbms.adapters.memory import MemoryTemplateStore
+from limes.interop.sbms.service import SharedBiometricMatchingService
 from tests.unit.interop.cir.conftest import NOW, PASSPORT, capture, identity_file
 
 MALLORY_PASSPORT = TravelDocument("P", "MM0000001", "FRA")
@@ -45,16 +49,23 @@ def request(**changes: object) -> IdentificationRequest:
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
-@pytest.fixture
+@pytest.fixture(params=["repository-search", "sbms-search"])
 def service(
-    repository: IdentityRepository, log: MemoryAccessLog, clock: FixedClock
+    request: pytest.FixtureRequest,
+    repository: IdentityRepository,
+    log: MemoryAccessLog,
+    clock: FixedClock,
 ) -> PoliceIdentification:
     repository.add(identity_file("cir-ees-olena", SourceSystem.EES, "Shevchenko"), capture("olena"))
     repository.add(
         identity_file("cir-vis-mallory", SourceSystem.VIS, "Mallory", (MALLORY_PASSPORT,)),
         capture("mallory"),
     )
-    return PoliceIdentification(repository, log, clock)
+    if request.param == "repository-search":
+        return PoliceIdentification(repository, log, clock)
+    sbms = SharedBiometricMatchingService(numpy_matcher_factory(), MemoryTemplateStore())
+    searcher = SbmsSearcher(CirBiometricIndex(sbms), repository)
+    return PoliceIdentification(repository, log, clock, searcher)
 
 
 # --- refusals ----------------------------------------------------------------------------

@@ -1,0 +1,141 @@
+"""The sBMS as the CIR's biometric search (Reg. (EU) 2019/817 Art 12-16, 20(2), 22, 27(1)).
+
+`CirBiometricIndex` keeps a shared biometric matching service filled with the CIR's
+templates: it loads them once, then follows the CIR's change log, so every process
+that holds one searches the same gallery whichever process wrote the files.
+`SbmsSearcher` is the `Searcher` of police identification (Art 20) and of the hit
+flag (Art 22) over it: a 1:N search per probe narrows the candidates, and each is
+then compared 1:1 on every modality, as the desk's verification decides.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from limes.biometrics.matching import Verifier, verify_best
+from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.core.errors import InvalidRequest
+from limes.interop.cir.models import IdentityFile, SourceSystem
+from limes.interop.cir.ports import IdentityRepository
+from limes.interop.cir.search import BiometricHit, DocumentRef, RepositorySearcher
+from limes.interop.sbms.models import Gallery
+from limes.interop.sbms.service import MAX_CANDIDATES, SharedBiometricMatchingService
+
+__all__ = ["GALLERY_OF", "CirBiometricIndex", "SbmsSearcher"]
+
+GALLERY_OF: dict[SourceSystem, Gallery] = {
+    SourceSystem.EES: Gallery.EES,
+    SourceSystem.VIS: Gallery.VIS,
+    SourceSystem.EURODAC: Gallery.EURODAC,
+    SourceSystem.ECRIS_TCN: Gallery.ECRIS_TCN,
+    # ETIAS holds no biometrics (Reg. (EU) 2018/1240), so it has no gallery.
+}
+# Changes read per step when following the log.
+_FOLLOW_BATCH = 1000
+
+
+class CirBiometricIndex:
+    """An sBMS kept current with the CIR's templates of some modalities (faces by default).
+
+    Searching faces only keeps one template per person in the 1:N index; the other
+    modalities are compared 1:1 once a candidate is found.
+    """
+
+    def __init__(
+        self,
+        sbms: SharedBiometricMatchingService,
+        modalities: Sequence[Modality] = (Modality.FACE,),
+    ) -> None:
+        self.sbms = sbms
+        self.modalities = tuple(modalities)
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._loaded = False
+
+    @property
+    def position(self) -> int:
+        """The last CIR change the index reflects."""
+        return self._seq
+
+    def sync(self, repository: IdentityRepository) -> None:
+        """Bring the index up to the CIR's latest committed change."""
+        with self._lock:
+            if not self._loaded:
+                self._load(repository)
+            while changes := repository.changes_after(self._seq, _FOLLOW_BATCH):
+                for cir_id in dict.fromkeys(change.cir_id for change in changes):
+                    self._drop(cir_id)
+                    identity_file = repository.get(cir_id)
+                    if identity_file is not None:
+                        self._enrol(identity_file, repository.templates(cir_id, self.modalities))
+                self._seq = changes[-1].seq
+
+    def _load(self, repository: IdentityRepository) -> None:
+        seq = repository.last_change()
+        held: dict[str, list[BiometricTemplate]] = {}
+        for modality in self.modalities:
+            for cir_id, template in repository.all_templates(modality):
+                held.setdefault(cir_id, []).append(template)
+        for cir_id, templates in held.items():
+            identity_file = repository.get(cir_id)
+            if identity_file is not None:
+                self._drop(cir_id)
+                self._enrol(identity_file, templates)
+        self._seq = seq
+        self._loaded = True
+
+    def _enrol(self, identity_file: IdentityFile, templates: Sequence[BiometricTemplate]) -> None:
+        gallery = GALLERY_OF.get(identity_file.system)
+        if gallery is None or not templates:
+            return
+        try:
+            self.sbms.enrol(gallery, identity_file.cir_id, templates)
+        except InvalidRequest:
+            # Below the sBMS enrolment quality (Art 13(3)): not searchable 1:N; the file
+            # is still compared 1:1 when a document or another search finds it.
+            return
+
+    def _drop(self, cir_id: str) -> None:
+        for gallery in GALLERY_OF.values():
+            self.sbms.delete(gallery, cir_id)
+
+    def candidates(self, probes: Sequence[BiometricTemplate]) -> list[str]:
+        """The cir_ids the sBMS finds for any probe of an indexed modality, best first."""
+        found: dict[str, None] = {}
+        for probe in probes:
+            if probe.modality in self.modalities:
+                hits = self.sbms.identify(probe, k=MAX_CANDIDATES).candidates
+                found.update(dict.fromkeys(hit.source_reference for hit in hits))
+        return list(found)
+
+
+class SbmsSearcher:
+    """`Searcher` over the sBMS: 1:N to find candidates, then 1:1 on every modality (Art 20(2))."""
+
+    def __init__(
+        self,
+        index: CirBiometricIndex,
+        repository: IdentityRepository,
+        verifier: Verifier | None = None,
+    ) -> None:
+        self._index = index
+        self._repository = repository
+        self._verifier = verifier
+        self._by_document = RepositorySearcher(repository, verifier)
+
+    def search(
+        self, probes: Sequence[BiometricTemplate], document: DocumentRef | None
+    ) -> list[BiometricHit]:
+        """The files whose templates match the probes; a document narrows to its files."""
+        if document is not None:
+            return self._by_document.search(probes, document)
+        self._index.sync(self._repository)
+        modalities = sorted({probe.modality for probe in probes})
+        hits: list[BiometricHit] = []
+        for cir_id in sorted(self._index.candidates(probes)):
+            references = self._repository.templates(cir_id, modalities)
+            check = verify_best(probes, references, self._verifier)
+            if check.matched:
+                hits.append(BiometricHit(cir_id, check))
+        return hits
