@@ -10,6 +10,7 @@ Art 33(b)). A missing value on either side is "absent", never agreement.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -31,6 +32,13 @@ def _absent(category: Category, what: str) -> CategoryResult:
 
 def compare_sex(a: Sex | None, b: Sex | None) -> CategoryResult:
     """Sex: same when equal; X (unspecified) is never agreement (2023/333 Annex I 3.3)."""
+    return _compare_sex(a, b)
+
+
+# Sexes, nationalities and places of birth take few values, and every comparison
+# asks for them: each answer is made once.
+@lru_cache(maxsize=64)
+def _compare_sex(a: Sex | None, b: Sex | None) -> CategoryResult:
     if a is None or b is None or Sex.X in (a, b):
         return _absent(Category.SEX, "a specified sex")
     if a is b:
@@ -40,6 +48,11 @@ def compare_sex(a: Sex | None, b: Sex | None) -> CategoryResult:
 
 def compare_nationality(a: str | None, b: str | None) -> CategoryResult:
     """Nationality: same when the alpha-3 codes are equal (2023/333 Annex I point 3.4)."""
+    return _compare_nationality(a, b)
+
+
+@lru_cache(maxsize=1 << 16)
+def _compare_nationality(a: str | None, b: str | None) -> CategoryResult:
     if not a or not b:
         return _absent(Category.NATIONALITY, "the nationality")
     if a == b:
@@ -57,6 +70,11 @@ def compare_nationality(a: str | None, b: str | None) -> CategoryResult:
 
 def compare_place_of_birth(a: str | None, b: str | None) -> CategoryResult:
     """Place of birth: same when equal once normalised, similar when close (Annex II 3.4)."""
+    return _compare_place_of_birth(a, b)
+
+
+@lru_cache(maxsize=1 << 16)
+def _compare_place_of_birth(a: str | None, b: str | None) -> CategoryResult:
     left, right = normalise(a or ""), normalise(b or "")
     if not left or not right:
         return _absent(Category.PLACE_OF_BIRTH, "the place of birth")

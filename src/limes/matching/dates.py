@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from limes.core.identity import PartialDate, Precision
 from limes.matching.results import Category, CategoryResult, Outcome
@@ -26,14 +27,21 @@ from limes.matching.results import Category, CategoryResult, Outcome
 # are "same"; every case of "similar" scores well below it, and the dates that say
 # least (placeholders, a bare year, a compatible partial date) score least, so that
 # they can never decide a match on their own.
+# A near miss scores by how few other days it would also accept: a day-month swap or
+# a year off by one points at one or two other days, one digit off at about a dozen
+# days of the same year (1980-07-14 also fits 1980-07-10 to -19, -04, -24, 1980-01-14
+# ...), so a namesake born the same year fits it far more often: it scores as a bare
+# year does. A year and month that fit a full date say as much as two equal years and
+# months; a bare year that fits says least of all.
 FULL_EQUAL_SCORE = 1.0
 DAY_MONTH_SWAPPED_SCORE = 0.7
 YEAR_OFF_BY_ONE_SCORE = 0.6
-ONE_DIGIT_TYPO_SCORE = 0.6
+ONE_DIGIT_TYPO_SCORE = 0.3
 YEAR_MONTH_EQUAL_SCORE = 0.4
+MONTH_COMPATIBLE_SCORE = 0.4
 PLACEHOLDER_EQUAL_SCORE = 0.3
 YEAR_ONLY_EQUAL_SCORE = 0.3
-PARTIAL_COMPATIBLE_SCORE = 0.2
+PARTIAL_COMPATIBLE_SCORE = 0.25
 AMENDED_FROM = date(2026, 3, 4)
 ACT = (
     "Delegated Regulations (EU) 2023/333 and 2023/332, Art 2 and 3, Annexes I and II "
@@ -55,6 +63,7 @@ class DateRules:
     placeholder_equal: float = PLACEHOLDER_EQUAL_SCORE
     year_only_equal: float = YEAR_ONLY_EQUAL_SCORE
     partial_compatible: float = PARTIAL_COMPATIBLE_SCORE
+    month_compatible: float = MONTH_COMPATIBLE_SCORE
 
 
 DATE_RULES = DateRules(act=ACT, effective_from=AMENDED_FROM)
@@ -70,13 +79,14 @@ def _similar(score: float, rule: str, explanation: str) -> CategoryResult:
     return _result(Outcome.SIMILAR, score, rule, explanation)
 
 
-def _is_informative_full(value: PartialDate) -> bool:
-    return value.precision is Precision.FULL and not value.is_low_information
+def is_informative(value: PartialDate | None) -> bool:
+    """A full date of birth that is not a 1 January placeholder: one that tells people apart."""
+    return value is not None and value.precision is Precision.FULL and not value.is_low_information
 
 
 def dob_full_equal(a: PartialDate, b: PartialDate, rules: DateRules) -> CategoryResult | None:
     """Both full dates of birth are the same day (2023/333 and 2023/332 Annex I point 3.2)."""
-    if a != b or not _is_informative_full(a):
+    if a != b or not is_informative(a):
         return None
     return _result(
         Outcome.SAME, rules.full_equal, "dob.full_equal", f"Both dates of birth are {a}."
@@ -138,7 +148,7 @@ def dob_day_month_swapped(
     a: PartialDate, b: PartialDate, rules: DateRules
 ) -> CategoryResult | None:
     """The full dates agree with day and month swapped (2023/333, 2023/332 Annex II 3.2)."""
-    if not (_is_informative_full(a) and _is_informative_full(b)):
+    if not (is_informative(a) and is_informative(b)):
         return None
     if a == b or a.year != b.year or (a.day, a.month) != (b.month, b.day):
         return None
@@ -151,7 +161,7 @@ def dob_day_month_swapped(
 
 def dob_year_off_by_one(a: PartialDate, b: PartialDate, rules: DateRules) -> CategoryResult | None:
     """The full dates share day and month, years one apart (2023/333, 2023/332 Annex II 3.2)."""
-    if not (_is_informative_full(a) and _is_informative_full(b)):
+    if not (is_informative(a) and is_informative(b)):
         return None
     if abs(a.year - b.year) != 1 or (a.month, a.day) != (b.month, b.day):
         return None
@@ -164,7 +174,7 @@ def dob_year_off_by_one(a: PartialDate, b: PartialDate, rules: DateRules) -> Cat
 
 def dob_one_digit_typo(a: PartialDate, b: PartialDate, rules: DateRules) -> CategoryResult | None:
     """The full dates differ in exactly one digit (2023/333, 2023/332 Annex II point 3.2)."""
-    if not (_is_informative_full(a) and _is_informative_full(b)):
+    if not (is_informative(a) and is_informative(b)):
         return None
     digits_a, digits_b = a.isoformat(), b.isoformat()
     if sum(x != y for x, y in zip(digits_a, digits_b, strict=True)) != 1:
@@ -172,7 +182,8 @@ def dob_one_digit_typo(a: PartialDate, b: PartialDate, rules: DateRules) -> Cate
     return _similar(
         rules.one_digit_typo,
         "dob.one_digit_typo",
-        f"The dates of birth {a} and {b} differ in one digit, a common typing error.",
+        f"The dates of birth {a} and {b} differ in one digit, a common typing error, but "
+        "one that about a dozen other days of the year would also show.",
     )
 
 
@@ -183,8 +194,9 @@ def dob_partial_compatible(
     if a.precision is b.precision or not a.could_be_same(b):
         return None
     vague, precise = (a, b) if len(a.isoformat()) < len(b.isoformat()) else (b, a)
+    month = vague.precision is Precision.YEAR_MONTH
     return _similar(
-        rules.partial_compatible,
+        rules.month_compatible if month else rules.partial_compatible,
         "dob.partial_compatible",
         f"The date of birth {vague} is less precise than {precise} and does not contradict it.",
     )
@@ -228,6 +240,19 @@ def compare_dates_of_birth(
         return _result(
             Outcome.ABSENT, 0.0, "dob.absent", f"No dates of birth to compare: {missing}."
         )
+    if rules is DATE_RULES:
+        return _compare_in_force(a, b)
+    return _compare_under(a, b, rules)
+
+
+@lru_cache(maxsize=1 << 16)
+def _compare_in_force(a: PartialDate, b: PartialDate) -> CategoryResult:
+    # People are born on some 40,000 days: pairs of dates recur far more than pairs
+    # of records, so the table in force keeps its answers.
+    return _compare_under(a, b, DATE_RULES)
+
+
+def _compare_under(a: PartialDate, b: PartialDate, rules: DateRules) -> CategoryResult:
     for rule in DATE_OF_BIRTH_RULES:
         result = rule(a, b, rules)
         if result is not None:

@@ -161,3 +161,69 @@ ARABIC_SPELLINGS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 # Letters read as long vowels in the vowelled reading of an unknown word.
 ARABIC_LONG_VOWELS: Mapping[str, str] = MappingProxyType({"و": "u", "ي": "i", "ى": "a"})
 ARABIC_ALEF = re.compile("[أإآٱ]")
+
+# Korean family names as passports and registers spell them: the conventional
+# passport spelling first, then the Revised Romanization of 2000 (Ministry of Culture
+# and Tourism; "Gim", "I", "Bak") and McCune-Reischauer ("Pak", "Ch'oe" without the
+# apostrophe), which older documents and North Korean names use. A family name has
+# few syllables and little else to compare, so one person's Kim and Gim are told
+# apart from two people's only by this table. Spellings shared by two family names
+# (Yu for 류 and 유) are listed under both.
+KOREAN_SURNAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "김": ("kim", "gim"),
+        "이": ("lee", "yi", "i", "rhee", "ri"),
+        "박": ("park", "bak", "pak", "bahk"),
+        "최": ("choi", "choe"),
+        "정": ("jung", "jeong", "chung", "chong", "cheong"),
+        "강": ("kang", "gang"),
+        "조": ("cho", "jo"),
+        "윤": ("yoon", "yun"),
+        "장": ("jang", "chang"),
+        "임": ("lim", "im", "rim", "yim"),
+        "오": ("oh", "o"),
+        "서": ("seo", "suh", "so"),
+        "신": ("shin", "sin"),
+        "권": ("kwon", "gwon"),
+        "안": ("ahn", "an"),
+        "류": ("ryu", "yu", "yoo", "ryoo"),
+        "유": ("yoo", "yu"),
+        "전": ("jeon", "jun", "chun", "chon"),
+        "고": ("ko", "go", "koh"),
+        "문": ("moon", "mun"),
+        "손": ("son", "sohn"),
+        "배": ("bae", "pae"),
+        "백": ("baek", "paek", "baik", "paik"),
+        "허": ("heo", "huh", "hur"),
+        "노": ("noh", "no", "roh", "ro"),
+        "심": ("shim", "sim"),
+        "곽": ("kwak", "gwak"),
+        "성": ("sung", "seong"),
+        "주": ("joo", "ju"),
+        "우": ("woo", "u"),
+        "구": ("koo", "gu", "ku"),
+        "나": ("na", "ra"),
+        "진": ("jin", "chin"),
+        "변": ("byun", "byeon", "pyon"),
+        "천": ("cheon", "chun", "chon"),
+        "엄": ("eom", "um", "uhm"),
+        "공": ("kong", "gong"),
+        "현": ("hyun", "hyeon"),
+        "염": ("yeom", "yum"),
+        "여": ("yeo", "yoh"),
+        "석": ("seok", "suk"),
+        "선": ("sun", "seon"),
+        "설": ("seol", "sul"),
+        "길": ("gil", "kil"),
+        "명": ("myung", "myeong"),
+        "기": ("ki", "gi"),
+        "금": ("keum", "geum"),
+        "경": ("kyung", "gyeong", "kyeong"),
+        "국": ("kook", "guk"),
+        "편": ("pyun", "pyeon"),
+        "도": ("do", "doh"),
+        "육": ("yook", "yuk"),
+        "남궁": ("namgoong", "namgung"),
+        "선우": ("sunwoo", "seonu"),
+    }
+)

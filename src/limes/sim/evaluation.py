@@ -46,7 +46,8 @@ def pair_kind(a: EvaluationRecord, b: EvaluationRecord) -> str:
     """The kind of a pair: its variation if a true pair, what makes it hard if not.
 
     Two people's records are a shared_passport pair when they hold the same
-    document, a hard_negative pair when they have the same names and year of birth.
+    document, a hard_negative pair when they have the same names and years of birth
+    that do not differ (one may be unknown).
     """
     if a.person_id == b.person_id:
         kinds = {a.variation, b.variation} - {Variation.EXACT}
@@ -55,7 +56,7 @@ def pair_kind(a: EvaluationRecord, b: EvaluationRecord) -> str:
         return kinds.pop().value if len(kinds) == 1 else MIXED
     if a.doc_number and (a.doc_number, a.doc_country) == (b.doc_number, b.doc_country):
         return Variation.SHARED_PASSPORT.value
-    if _names(a) == _names(b) and (a.dob or "")[:4] == (b.dob or "")[:4]:
+    if _names(a) == _names(b) and (not a.dob or not b.dob or a.dob[:4] == b.dob[:4]):
         return Variation.HARD_NEGATIVE.value
     return OTHER
 

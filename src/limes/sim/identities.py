@@ -6,9 +6,11 @@ which the matcher compares). Each person is recorded one to four times, each tim
 in a different system, and every record but the first carries one kind of
 variation that border and visa officials report (peers.md 4.3): another
 transliteration, a typo, swapped or abbreviated names, a partial, placeholder or
-day-month-swapped date of birth, or a renewed passport. Extra people make the
-negatives that matter: an impostor recorded with someone else's passport, and a
-namesake born the same year.
+day-month-swapped date of birth, no date of birth at all or one a year off, or a
+renewed passport. A missing or year-off date of birth takes away the year a record
+shares with the others, so that what blocking on the year misses is measured too.
+Extra people make the negatives that matter: an impostor recorded with someone
+else's passport, and a namesake born the same year.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ class Variation(StrEnum):
     DOB_PARTIAL = "dob_partial"
     DOB_PLACEHOLDER = "dob_placeholder"
     DOB_SWAPPED = "dob_swapped"
+    # No date of birth recorded (unknown, or not given to an asylum authority).
+    DOB_MISSING = "dob_missing"
+    # The same day and month a year off: a slip in the year's last digit, or a year
+    # worked out from an age.
+    DOB_YEAR_OFF = "dob_year_off"
     RENEWED_PASSPORT = "renewed_passport"
     # Negatives: a different person who shares this person's passport or name.
     SHARED_PASSPORT = "shared_passport"
@@ -216,15 +223,19 @@ def _vary(
     """The person recorded in `system` with a variation that applies to them."""
     while True:
         variation = rng.choice(_PERSON_VARIATIONS)
-        changes = _names_varied(variation, truth, person, rng) or _dates_varied(
-            variation, person.birth_date, rng
-        )
+        recorded = replace(truth, system=system, variation=variation)
+        names = _names_varied(variation, truth, person, rng)
+        if names is not None:
+            return replace(truth, system=system, variation=variation, **names)
+        dob = _dates_varied(variation, person.birth_date, rng)
+        if dob is not None:
+            return replace(recorded, dob=dob["dob"])
         if variation is Variation.RENEWED_PASSPORT:
             # A traveller drawn only for a number unique within the generator.
             renewed = generator.traveller(f"{person.key}-renewed", origin_of(person.nationality))
-            changes = {"doc_number": renewed.document_number}
-        if changes is not None or variation is Variation.EXACT:
-            return replace(truth, system=system, variation=variation, **(changes or {}))
+            return replace(recorded, doc_number=renewed.document_number)
+        if variation is Variation.EXACT:
+            return recorded
 
 
 def _names_varied(
@@ -246,8 +257,16 @@ def _names_varied(
     return None
 
 
-def _dates_varied(variation: Variation, born: date, rng: random.Random) -> dict[str, str] | None:
+def _dates_varied(
+    variation: Variation, born: date, rng: random.Random
+) -> dict[str, str | None] | None:
     """The changed date of birth, or None where the variation does not apply to it."""
+    if variation is Variation.DOB_MISSING:
+        return {"dob": None}
+    if variation is Variation.DOB_YEAR_OFF and (born.month, born.day) != (2, 29):
+        year = born.year + rng.choice((-1, 1))
+        if year < _TODAY.year:
+            return {"dob": born.replace(year=year).isoformat()}
     if variation is Variation.DOB_PARTIAL:
         return {"dob": born.isoformat()[: rng.choice((4, 7))]}  # year, or year and month
     if variation is Variation.DOB_PLACEHOLDER and (born.month, born.day) != (1, 1):

@@ -86,6 +86,22 @@ def test_a_compatible_partial_date_scores_lowest_of_the_similar() -> None:
     assert _score("1980-03-05", "1980-05-03") < _score("1980-03-05", "1980-03-05")
 
 
+def test_a_near_miss_scores_by_how_few_other_days_it_accepts() -> None:
+    swapped = _score("1980-03-05", "1980-05-03")
+    year_off = _score("1979-07-14", "1980-07-14")
+    one_digit = _score("1980-07-14", "1980-07-16")
+    # A dozen days of the same year are one digit away: no more than a bare year.
+    assert swapped > year_off > one_digit
+    assert one_digit <= _score("1980", "1980")
+
+
+def test_a_year_and_month_that_fit_say_more_than_a_year() -> None:
+    month = _score("1980-07", "1980-07-14")
+    assert month == _score("1980-07", "1980-07")
+    assert month > _score("1980", "1980-07-14")
+    assert month > _score("1980-01-01", "1980-07-14")
+
+
 @pytest.mark.parametrize(
     ("a", "b", "says"),
     [

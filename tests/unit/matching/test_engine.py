@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from limes.core.errors import InvalidRequest
 from limes.core.identity import PartialDate
-from limes.matching.engine import match_identities, match_json
+from limes.matching.engine import VERDICT_RULES, evidence, match_identities, match_json
 from limes.matching.identity import IdentityRecord, Sex
 from limes.matching.results import Category, Outcome
 from tests.conftest import run_limes
@@ -44,6 +45,36 @@ CASES = [
         _person("Smith", "John", "1980-03-05", sex=Sex.F),
         "different",
     ),
+    # John and Jane share a sound, not a name.
+    (_person("Smith", "John", "1980-03-05"), _person("Smith", "Jane", "1980-03-05"), "different"),
+    # Transcriptions of one Arabic name, and initials.
+    (_person("Ali", "Mohammed", "1975-06-01"), _person("Ali", "Muhammad", "1975-06-01"), "similar"),
+    (_person("Ali", "Mohamed", "1975-06-01"), _person("Ali", "Muhammad", "1975-06-01"), "similar"),
+    (_person("Smith", "J.", "1980-03-05"), _person("Smith", "John", "1980-03-05"), "similar"),
+    # Low-information dates of birth: similar at best, never the same.
+    (_person("Smith", "John", "1980"), _person("Smith", "John", "1980-03-05"), "similar"),
+    (_person("Smith", "John", "1980-01-01"), _person("Smith", "John", "1980-03-05"), "similar"),
+    (_person("Smith", "John", "1980"), _person("Smith", "John", "1980"), "similar"),
+    # A short name a letter off: only with a date of birth that agrees.
+    (_person("Le", "Jake", "1977-07-11"), _person("Ee", "Jake", "1977-07-11"), "similar"),
+    (_person("Le", "Jake", "1977"), _person("Ee", "Jake", "1977"), "different"),
+]
+
+PASSPORT = {"doc_number": "X1234567", "doc_country": "GBR"}
+OTHER_PASSPORT = {"doc_number": "Y7654321", "doc_country": "GBR"}
+
+# Namesakes: the same names and year of birth, different travel documents.
+NAMESAKES = [
+    # Two full dates clearly apart: strong evidence of two people.
+    ("1980-03-05", "1980-09-22", "different", "dob.different"),
+    # A bare year or a 1 January placeholder says too little to outweigh the documents.
+    ("1980", "1980-09-22", "different", "dob.partial_compatible"),
+    ("1980-01-01", "1980-09-22", "different", "dob.placeholder_same_year"),
+    # One digit off fits a dozen other days of the year: no more than a bare year.
+    ("1980-09-12", "1980-09-22", "different", "dob.one_digit_typo"),
+    # A year and month that fit, or a day-month swap, point at a few days at most.
+    ("1980-09", "1980-09-22", "similar", "dob.partial_compatible"),
+    ("1980-03-05", "1980-05-03", "similar", "dob.day_month_swapped"),
 ]
 
 
@@ -56,6 +87,76 @@ def test_verdict(a: IdentityRecord, b: IdentityRecord, verdict: str) -> None:
     assert {r.category for r in result.categories} == set(Category)
 
 
+@pytest.mark.parametrize(("a", "b", "verdict", "rule"), NAMESAKES)
+def test_namesakes_with_other_documents(a: str, b: str, verdict: str, rule: str) -> None:
+    first = _person("Smith", "John", a, sex=Sex.M, **OTHER_PASSPORT)
+    second = _person("Smith", "John", b, sex=Sex.M, **PASSPORT)
+    result = match_identities(first, second)
+    assert (result.verdict, result.result(Category.DATE_OF_BIRTH).rule) == (verdict, rule)
+    assert "travel document different (document.differs) -0.5" in result.explanation
+
+
+def test_the_same_document_carries_low_information_dates() -> None:
+    for dob in ("1980", "1980-01-01", "1980-09-12"):
+        a = _person("Smith", "John", dob, **PASSPORT)
+        b = _person("Smith", "John", "1980-09-22", **PASSPORT)
+        assert match_identities(a, b).verdict is Outcome.SIMILAR
+
+
+def test_two_letters_off_needs_the_document() -> None:
+    a, b = _person("Caarter", "David", "1973-09-07"), _person("Caeter", "David", "1973-09-07")
+    assert match_identities(a, b).verdict is Outcome.DIFFERENT
+    a, b = replace(a, **PASSPORT), replace(b, **PASSPORT)  # type: ignore[arg-type]
+    assert match_identities(a, b).verdict is Outcome.SIMILAR
+
+
+def test_an_empty_attribute_never_counts_as_agreement() -> None:
+    # Blank or unspecified values on both sides: absent, adding no evidence.
+    a = _person("Smith", "John", sex=Sex.X, doc_number="", nationality="", place_of_birth=" ")
+    b = _person("Smith", "John", sex=Sex.X, doc_number="", nationality="", place_of_birth=" ")
+    result = match_identities(a, b)
+    assert result.verdict is Outcome.DIFFERENT
+    for category in (Category.DATE_OF_BIRTH, Category.SEX, Category.NATIONALITY):
+        assert result.result(category).outcome is Outcome.ABSENT
+    assert result.result(Category.TRAVEL_DOCUMENT).outcome is Outcome.ABSENT
+    assert result.result(Category.PLACE_OF_BIRTH).outcome is Outcome.ABSENT
+    assert all(
+        evidence(r, informative_dates=False) == 0.0
+        for r in result.categories
+        if r.outcome is Outcome.ABSENT
+    )
+
+
+def test_names_alone_never_make_a_link() -> None:
+    # Different names with everything else the same: an impostor on the passport.
+    a = _person("Smith", "John", "1980-03-05", **PASSPORT)
+    b = _person("Okafor", "Chidi", "1980-03-05", **PASSPORT)
+    result = match_identities(a, b)
+    assert result.verdict is Outcome.DIFFERENT
+    assert result.explanation == "different: names different (names.different)"
+
+
+def test_the_explanation_lists_every_weight() -> None:
+    a = _person("Smith", "John", "1980", nationality="GBR", **OTHER_PASSPORT)
+    b = _person("Smith", "John", "1980-09-22", nationality="FRA", **PASSPORT)
+    result = match_identities(a, b)
+    assert result.explanation == (
+        "different: too little agrees: names same (names.equal) +4.0, date of birth similar "
+        "(dob.partial_compatible) +1.0, nationality different (nationality.differs) -1.0, "
+        "travel document different (document.differs) -0.5; evidence 3.5 < 5.0"
+    )
+
+
+def test_verdict_rules_are_versioned_and_replaceable() -> None:
+    assert "2019/817" in VERDICT_RULES.act
+    assert "2023/333" in VERDICT_RULES.act
+    a = _person("Smith", "John", "1980", **OTHER_PASSPORT)
+    b = _person("Smith", "John", "1980-09-22", **PASSPORT)
+    assert match_identities(a, b).verdict is Outcome.DIFFERENT
+    lenient = replace(VERDICT_RULES, document_different=0.0, similar_from=4.5)
+    assert match_identities(a, b, rules=lenient).verdict is Outcome.SIMILAR
+
+
 def test_a_cyrillic_record_and_its_latin_transcription_are_the_same_person() -> None:
     a = _person("Щербакова", "Юлия", "1990-04-12", nationality="RUS")
     b = _person("Shcherbakova", "Iuliia", "1990-04-12", nationality="RUS")
@@ -66,7 +167,10 @@ def test_a_cyrillic_record_and_its_latin_transcription_are_the_same_person() -> 
 
 def test_match_json_reports_every_category() -> None:
     answer = match_json(
-        {"a": {"surname": "Smith", "dob": "1980"}, "b": {"surname": "Smieth", "dob": "1980"}}
+        {
+            "a": {"surname": "Smith", "given_names": "John", "dob": "1980-03-05"},
+            "b": {"surname": "Smieth", "given_names": "John", "dob": "1980-03-05"},
+        }
     )
     assert answer["verdict"] == "similar"
     assert [c["category"] for c in answer["categories"]] == [c.value for c in Category]

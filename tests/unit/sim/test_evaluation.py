@@ -69,6 +69,12 @@ def test_pair_kinds() -> None:
     assert pair_kind(BY_ID["r2"], BY_ID["r2"]) == "typo"
     swapped = rec("r7", "p1", V.SWAPPED, "John", "Smith", "1980-05-06", "A1234567")
     assert pair_kind(BY_ID["r2"], swapped) == "mixed"
+    # A namesake is one whatever the year of birth, if one record does not give it.
+    no_dob = rec("r8", "p1", V.DOB_MISSING, "Smith", "John", "", "A1234567")
+    assert pair_kind(no_dob, BY_ID["r5"]) == "hard_negative"
+    assert pair_kind(no_dob, BY_ID["r1"]) == "dob_missing"
+    year_off = rec("r9", "p1", V.DOB_YEAR_OFF, "Smith", "John", "1981-05-06", "A1234567")
+    assert pair_kind(year_off, BY_ID["r5"]) == "other"
 
 
 def test_precision_and_recall_on_a_hand_built_set() -> None:

@@ -156,6 +156,16 @@ def test_each_variation_changes_what_it_says(sample: EvaluationSet) -> None:
                 assert truth.dob is not None
                 year, month, day = truth.dob.split("-")
                 assert record.dob == f"{year}-{day}-{month}" != truth.dob
+            case Variation.DOB_MISSING:
+                assert record.dob is None
+                assert truth.dob is not None
+                assert same_names
+            case Variation.DOB_YEAR_OFF:
+                assert record.dob is not None
+                assert truth.dob is not None
+                assert abs(int(record.dob[:4]) - int(truth.dob[:4])) == 1
+                assert record.dob[4:] == truth.dob[4:]
+                assert record.doc_number == truth.doc_number
             case Variation.RENEWED_PASSPORT:
                 assert same_names
                 assert record.dob == truth.dob
