@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import ees, matching_eval, sbms, shortstay, splink_eval
+from bench import ees, matching_eval, mid_detect, sbms, shortstay, splink_eval
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
         )  # the EES server, its database and the load share the machine
     plan = ees.Plan.quick() if args.quick else ees.Plan()
     sections.append(ees.report(ees.measure(plan)))
+    sections.append(mid_detect.report(mid_detect.measure(quick=args.quick)))
     sections.append(sbms.report(sbms.measure(quick=args.quick)))
     header = [
         "# Benchmarks",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
@@ -15,13 +16,14 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from limes import jsonio
-from limes.core.errors import DomainError, InvalidRequest
-from limes.interop.mid.detector import Detector, IdentityIndex, IndexedRecord
-from limes.interop.mid.domain.models import LinkColour, RecordRef
-from limes.matching.identity import FIELDS, IdentityRecord
+from limes.interop.mid.detector import BatchDetector, LineError
+from limes.interop.mid.domain.models import LinkColour
 
 mid_app = typer.Typer(no_args_is_help=True, add_completion=False)
+
+# Records between two redraws of the progress bar: a million redraws would cost more
+# than some of the detection.
+_PROGRESS_EVERY = 500
 
 
 @dataclass(slots=True)
@@ -29,43 +31,24 @@ class _Tally:
     """What a run did, for the summary on stderr."""
 
     lines: int = 0
-    records: int = 0
     skipped: int = 0
     links: Counter[LinkColour] = field(default_factory=Counter)
 
-    def summary(self, index: IdentityIndex, seconds: float) -> str:
+    def summary(self, batch: BatchDetector, seconds: float) -> str:
         colours = ", ".join(
             f"{c.value} {self.links[c]}" for c in (LinkColour.WHITE, LinkColour.YELLOW)
         )
         return (
-            f"mid detect: {self.lines} line(s) read, {self.records} record(s) processed, "
+            f"mid detect: {self.lines} line(s) read, {batch.records} record(s) processed, "
             f"{self.skipped} skipped; {sum(self.links.values())} link(s) ({colours}); "
-            f"{index.skipped_keys} oversized blocking key(s) skipped; {seconds:.1f} s"
+            f"{batch.comparisons} comparison(s); {batch.skipped_keys} oversized blocking "
+            f"key(s) skipped; {seconds:.1f} s"
         )
 
 
-def parse_record(line: bytes, seen: IdentityIndex) -> IndexedRecord:
-    """One input line as a record (Art 27(3) identity data); InvalidRequest when unusable.
-
-    Keys other than record_id, system and the identity fields (a template, the
-    evaluation set's ground truth) are ignored.
-    """
-    payload = jsonio.parse_object(line)
-    record_id, system = _required_text(payload, "record_id"), _required_text(payload, "system")
-    if record_id in seen:
-        raise InvalidRequest(f"record_id {record_id!r} was already read; the line is skipped")
-    ref = RecordRef(system, record_id)  # UnknownSystem (an InvalidRequest) when not linked
-    identity = IdentityRecord.from_json(
-        {name: value for name, value in payload.items() if name in FIELDS}, field=record_id
-    )
-    return IndexedRecord(ref, identity)
-
-
-def _required_text(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequest(f"{name} is missing: give a non-empty string")
-    return value
+def _default_workers() -> int:
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(cores) if cores else os.cpu_count() or 1
 
 
 @mid_app.command()
@@ -91,22 +74,34 @@ def detect(
             help="Show the progress bar on stderr even when it is not a terminal.",
         ),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes that parse and judge; the usable cores when left out.",
+        ),
+    ] = None,
 ) -> None:
     """Art 69 initial load: detect multiple identities among records of the linked systems.
 
     Each input line is a JSON object with record_id, system (ees, vis, etias, eurodac,
     sis, ecris_tcn) and the identity fields of `limes match` (surname, given_names,
     dob, sex, nationality, doc_number, doc_country, place_of_birth). An optional
-    "template" is IGNORED for now: biometrics are not compared yet, so links are white
-    only on the same identity and travel document (Art 33(1)(b)) and yellow otherwise
-    (Art 30). Other keys are ignored too.
+    "template" is the record's face: {"vector": base64 of 512 little-endian float32
+    values, "quality": 0-100}, optionally with "modality": "face" and "synthetic":
+    true. A face is searched 1:N in the sBMS galleries, so the same face under
+    another name is a candidate, compared 1:1 with the other record's face, and then
+    enrolled in the gallery of its system (Art 27(1)). ETIAS holds no biometrics: an
+    etias record with a template is refused. Other keys are ignored.
 
     Output: one link per line, {"a": record_id, "b": record_id, "colour": ...,
-    "reasons": [...]}. A bad line is reported on stderr with its line number and
-    skipped; a summary ends on stderr. Exit code 2 when no line held a valid record.
+    "reasons": [...]}, record by record in input order, the same links as detecting
+    the records one at a time. A bad line (a bad or low-quality template too) is
+    reported on stderr with its line number and skipped; a summary ends on stderr.
+    Exit code 2 when no line held a valid record.
     """
     console = Console(stderr=True, highlight=False, soft_wrap=True)
-    detector = Detector()
     tally = _Tally()
     started = time.perf_counter()
     with ExitStack() as stack:
@@ -115,37 +110,35 @@ def detect(
         )
         sink: IO[bytes] = stack.enter_context(output.open("wb")) if output else sys.stdout.buffer
         bar = _progress_bar(console) if progress or console.is_terminal else None
-        task = None
+        batch = BatchDetector(workers=workers or _default_workers())
         if bar is not None:
             stack.enter_context(bar)
-            task = bar.add_task("detecting", total=None, links=0)
-        for number, line in enumerate(source, start=1):
-            if not line.strip():
-                continue
-            tally.lines += 1
-            try:
-                record = parse_record(line, detector.index)
-            except DomainError as error:
+            reading = bar.add_task("reading", total=None, what="lines read", links=0)
+            judging = bar.add_task("detecting", total=None, what="records processed", links=0)
+            batch.on_read = lambda count: bar.update(reading, completed=count)
+        for event in batch.run(source):
+            if isinstance(event, LineError):
                 tally.skipped += 1
-                console.print(f"line {number}: {jsonio.one_line(error)}", markup=False)
+                console.print(f"line {event.line}: {event.message}", markup=False)
                 continue
-            links = detector.detect(record)
-            tally.records += 1
-            for link in links:
+            for link in event.links:
                 tally.links[link.colour] += 1
                 sink.write(orjson.dumps(link.to_json()) + b"\n")
-            if bar is not None and task is not None:
-                bar.update(task, advance=1, links=sum(tally.links.values()))
+            if bar is not None and batch.records % _PROGRESS_EVERY == 0:
+                bar.update(judging, completed=batch.records, links=sum(tally.links.values()))
+        if bar is not None:
+            bar.update(judging, completed=batch.records, links=sum(tally.links.values()))
         sink.flush()
-    console.print(tally.summary(detector.index, time.perf_counter() - started), markup=False)
-    if tally.records == 0:
+    tally.lines = batch.records + tally.skipped
+    console.print(tally.summary(batch, time.perf_counter() - started), markup=False)
+    if batch.records == 0:
         raise typer.Exit(code=2)
 
 
 def _progress_bar(console: Console) -> Progress:
     columns: list[Any] = [
         SpinnerColumn(),
-        TextColumn("{task.completed} records processed"),
+        TextColumn("{task.completed} {task.fields[what]}"),
         TextColumn("{task.fields[links]} links found"),
         TimeElapsedColumn(),
     ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from limes.biometrics.synthetic import SyntheticBiometrics
+from limes.biometrics.templates import Modality
 from limes.sim.identities import EvaluationSet, evaluation_set
 from tests.conftest import run_limes
 
@@ -68,17 +71,53 @@ def test_no_valid_record_exits_2() -> None:
     assert "0 record(s) processed, 2 skipped" in result.stderr
 
 
-def test_output_file_and_template_ignored(tmp_path: Path) -> None:
+def _face(person: str, quality: int = 80) -> dict[str, object]:
+    template = SyntheticBiometrics(seed=3).capture(person, Modality.FACE, quality=quality)
+    return {"vector": base64.b64encode(template.vector).decode(), "quality": quality}
+
+
+def test_output_file_and_faces(tmp_path: Path) -> None:
     out = f"{tmp_path}/links.jsonl"
     base = {"surname": "Smith", "given_names": "John", "dob": "1980-04-12"}
-    document = {"doc_number": "P1234567", "doc_country": "GBR", "template": "AAAA"}
-    stdin = "\n".join(
-        json.dumps({"record_id": rid, "system": system, **base, **document})
-        for rid, system in (("e1", "ees"), ("v1", "vis"))
-    )
+    document = {"doc_number": "P1234567", "doc_country": "GBR"}
+    records = [
+        {"record_id": "e1", "system": "ees", **base, **document, "template": _face("p1")},
+        {"record_id": "v1", "system": "vis", **base, **document},
+        # The same face under another name and document: the fraud case (Art 27(1)).
+        {
+            "record_id": "s1",
+            "system": "sis",
+            "surname": "Okafor",
+            "given_names": "Chidi",
+            "dob": "1975-01-02",
+            "template": _face("p1"),
+        },
+        {"record_id": "t1", "system": "etias", **base, "template": _face("p1")},
+        {"record_id": "e2", "system": "ees", **base, "template": _face("p2", quality=20)},
+        {"record_id": "e3", "system": "ees", **base, "template": {"vector": "AAAA", "quality": 80}},
+    ]
+    stdin = "\n".join(json.dumps(r) for r in records)
     result = run_limes("mid", "detect", "--output", out, "--progress", stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     with open(out, encoding="utf-8") as written:
         links = [json.loads(line) for line in written]
-    assert [(link["a"], link["b"], link["colour"]) for link in links] == [("e1", "v1", "white")]
+    assert [(link["a"], link["b"], link["colour"]) for link in links] == [
+        ("e1", "v1", "white"),
+        ("e1", "s1", "yellow"),
+    ]
+    assert any(r.startswith("biometrics: same") for r in links[1]["reasons"])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [e.split(":")[0] for e in errors] == ["line 4", "line 5", "line 6"]
+    assert "ETIAS holds no biometric data" in errors[0]
+    assert "below the enrolment minimum" in errors[1]
+    assert "expected 2048 bytes" in errors[2]
+    assert "3 record(s) processed, 3 skipped" in result.stderr
+
+
+def test_one_worker_and_two_give_the_same_output(people: EvaluationSet) -> None:
+    one = run_limes("mid", "detect", "--workers", "1", stdin=people.to_jsonl())
+    two = run_limes("mid", "detect", "--workers", "2", stdin=people.to_jsonl())
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert one.stdout == two.stdout
+    assert one.stdout
