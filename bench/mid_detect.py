@@ -3,7 +3,7 @@
 The issue's target: the initial load of 1,000,000 identity records in under 10
 minutes on the 2-core machine, and how the time grows with size. For each size the
 benchmark writes a JSON-lines file as `limes mid detect` reads it, then runs the
-command's batch path (`limes.interop.mid.detector.BatchDetector`, links written as
+command's batch path (`limes.interop.mid.batch.BatchDetector`, links written as
 the command writes them) in a fresh process with 2 workers, and reports wall time,
 records per second, comparisons, links, how many same-person pairs were linked, and
 the peak memory of the main process and of the largest worker.
@@ -44,7 +44,7 @@ import orjson
 
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import Modality
-from limes.interop.mid.detector import BatchDetector, RecordLinks
+from limes.interop.mid.batch import BatchDetector, RecordLinks
 from limes.interop.mid.domain.models import LinkColour
 from limes.matching.text import Script, script_of, transliterations
 from limes.sim.population import ORIGINS, PopulationGenerator

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from limes.interop.mid.detector import BatchDetector, LineError
+from limes.interop.mid.batch import BatchDetector, LineError
 from limes.interop.mid.domain.models import LinkColour
 
 mid_app = typer.Typer(no_args_is_help=True, add_completion=False)

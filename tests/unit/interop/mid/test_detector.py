@@ -14,17 +14,14 @@ import pytest
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.errors import InvalidRequest
-from limes.interop.mid import detector as detector_module
+from limes.interop.mid import batch as batch_module
+from limes.interop.mid.batch import BatchDetector, LineError, RecordLinks, parse_line
 from limes.interop.mid.detector import (
     BLOCK_CAPS,
-    BatchDetector,
     DetectedLink,
     Detector,
     IdentityIndex,
     IndexedRecord,
-    LineError,
-    RecordLinks,
-    parse_line,
     record_keys,
 )
 from limes.interop.mid.domain import LinkColour, RecordRef, UnknownSystem
@@ -392,7 +389,7 @@ def test_batch_of_nothing_gives_nothing() -> None:
 
 
 def test_batch_runs_openblas_on_one_thread_and_restores_it() -> None:
-    with detector_module._blas_on_one_thread():
+    with batch_module._blas_on_one_thread():
         calls = _openblas_threads()
     if not calls:
         pytest.skip("no OpenBLAS loaded in this process")
@@ -406,7 +403,7 @@ def _openblas_threads() -> list[int]:
         if "openblas" not in line:
             continue
         library = ctypes.CDLL(line.split()[-1])
-        for get, _ in detector_module._BLAS_THREAD_CALLS:
+        for get, _ in batch_module._BLAS_THREAD_CALLS:
             if hasattr(library, get):
                 found.append(int(getattr(library, get)()))
                 break
