@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy import exc as sa_exc
 
 from limes.access.demo import demo_users
 from limes.access.service import AccessService
 from limes.core.clock import Clock, SystemClock
 from limes.db.engine import default_database_url, make_engine
 from limes.db.migrate import upgrade
+from limes.db.unit_of_work import database_error
 from limes.ees.adapters.biometrics import TemplateVerifier
 from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.fallback import FallbackRecorder, SqliteFallbackQueue
@@ -51,7 +53,11 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
     settings = settings or Settings()
     clock = clock or SystemClock()
     engine = make_engine(default_database_url(settings))
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except sa_exc.SQLAlchemyError as error:
+        # An unreachable database is a clear one-line error for every command, not a trace.
+        raise (database_error(error) or error) from error
     store = SqlEesStore(engine)
     ees = EesService(store, clock, TemplateVerifier())
     matchers = (

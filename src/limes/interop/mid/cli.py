@@ -16,6 +16,8 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from limes import jsonio
+from limes.core.errors import DomainError
 from limes.interop.mid.batch import BatchDetector, LineError
 from limes.interop.mid.domain.models import LinkColour
 
@@ -143,3 +145,32 @@ def _progress_bar(console: Console) -> Progress:
         TimeElapsedColumn(),
     ]
     return Progress(*columns, console=console, transient=False)
+
+
+@mid_app.command()
+def run() -> None:
+    """Art 27: detect multiple identities for every CIR change not yet processed, now.
+
+    The server does this every few seconds by itself; this is for a database changed
+    while no server ran (after `limes db upgrade` over existing files, say).
+    """
+    from limes.bootstrap import build_services
+
+    changes = records = erased = 0
+    colours: Counter[LinkColour] = Counter()
+    try:
+        mid = build_services().mid
+        while (report := mid.detect_changes()).changes:
+            changes += report.changes
+            records += report.records
+            erased += report.erased
+            colours.update(link.colour for link in report.links)
+        pending = mid.count_pending()
+    except DomainError as error:
+        typer.echo(f"error: {jsonio.one_line(error)}", err=True)
+        raise typer.Exit(code=2) from None
+    made = ", ".join(f"{c.value} {colours[c]}" for c in (LinkColour.WHITE, LinkColour.YELLOW))
+    typer.echo(
+        f"{changes} change(s) read: {records} record(s) compared, {erased} erased; "
+        f"{sum(colours.values())} link(s) created ({made}); {pending} awaiting verification"
+    )

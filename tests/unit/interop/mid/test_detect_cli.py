@@ -121,3 +121,40 @@ def test_one_worker_and_two_give_the_same_output(people: EvaluationSet) -> None:
     assert one.returncode == two.returncode == 0, one.stderr + two.stderr
     assert one.stdout == two.stdout
     assert one.stdout
+
+
+def test_mid_run_detects_the_changes_not_yet_processed(
+    sqlite_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from limes.db.engine import make_engine
+    from limes.db.unit_of_work import SqlUnitOfWork
+    from limes.interop.cir.adapters.sql import SqlIdentityRepository
+    from tests.unit.interop.mid.test_service import identity_file
+
+    engine = make_engine(sqlite_database_url)
+    with SqlUnitOfWork(engine) as uow:
+        repository = SqlIdentityRepository(uow.connection)
+        repository.add(identity_file("C1", "KOVALENKO"), ())
+        repository.add(identity_file("C2", "KOVALENKA", document="FB7654321"), ())
+    engine.dispose()
+    monkeypatch.setenv("LIMES_DATABASE_URL", sqlite_database_url)
+    monkeypatch.setenv("LIMES_EES__FALLBACK_PATH", str(tmp_path / "fallback.sqlite"))
+    first = run_limes("mid", "run", stdin="")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == (
+        "2 change(s) read: 2 record(s) compared, 0 erased; 1 link(s) created "
+        "(white 0, yellow 1); 1 awaiting verification"
+    )
+    again = run_limes("mid", "run", stdin="")
+    assert again.stdout.startswith("0 change(s) read")
+
+
+def test_mid_run_reports_an_unreachable_database_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIMES_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none")
+    monkeypatch.setenv("LIMES_EES__FALLBACK_PATH", str(tmp_path / "fallback.sqlite"))
+    result = run_limes("mid", "run", stdin="")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
