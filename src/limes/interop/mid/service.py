@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,7 +58,14 @@ from limes.interop.sbms.service import SharedBiometricMatchingService
 from limes.matching.identity import IdentityRecord, Sex
 from limes.matching.text import blocking_keys
 
-__all__ = ["DetectionReport", "LinkCase", "MidService", "PendingLink", "identity_record"]
+__all__ = [
+    "DetectionReport",
+    "LinkCase",
+    "MidService",
+    "PendingLink",
+    "identity_record",
+    "single_fact_keys",
+]
 
 # Changes read per transaction: a batch commits its links and its progress together.
 DEFAULT_BATCH = 200
@@ -95,6 +102,11 @@ def identity_record(identity_file: IdentityFile) -> IdentityRecord:
     )
 
 
+def single_fact_keys(identity: IdentityRecord) -> frozenset[str]:
+    """The MID's blocking keys of a record: surname, given names, birth, document (Art 27)."""
+    return blocking_keys(identity.surname, identity.given_names, identity.dob, identity.doc_number)
+
+
 @dataclass(frozen=True, slots=True)
 class DetectionReport:
     """What one run of `detect_changes` did."""
@@ -127,7 +139,11 @@ class LinkCase:
 
 
 class MidService:
-    """Online multiple-identity detection and manual verification."""
+    """Online multiple-identity detection and manual verification.
+
+    A record's candidates share one of its blocking keys (`keys`, by default
+    `single_fact_keys`) whose block holds at most `block_cap` records.
+    """
 
     def __init__(
         self,
@@ -136,12 +152,16 @@ class MidService:
         sbms: SharedBiometricMatchingService | None = None,
         *,
         block_cap: int = DEFAULT_BLOCK_CAP,
+        keys: Callable[[IdentityRecord], Iterable[str]] = single_fact_keys,
         new_id: Callable[[str], str] = _new_id,
     ) -> None:
         self._store = store
         self._clock = clock
         self._sbms = sbms
         self._block_cap = block_cap
+        # The stored keys were made by this function: a store keyed otherwise needs
+        # its `mid_blocking_keys` rebuilt before detection uses another one.
+        self._keys = keys
         self._new_id = new_id
         # One detection at a time per process: the sBMS index is not thread-safe, and
         # two runs would read the same changes anyway.
@@ -180,24 +200,35 @@ class MidService:
             changes = uow.identities.changes_after(uow.mid.progress(), limit)
             if not changes:
                 return DetectionReport(0, 0, 0, (), 0)
-            self._follow(uow)
+            # The files (and templates) `_follow` read in this transaction, by id.
+            read = self._follow(uow)
             created: list[Link] = []
             records = erased = comparisons = 0
             for change in changes:
-                identity_file = (
-                    uow.identities.get(change.cir_id) if change.kind is ChangeKind.WRITTEN else None
-                )
+                identity_file, templates = None, None
+                if change.kind is ChangeKind.WRITTEN:
+                    if change.cir_id in read:
+                        identity_file, templates = read[change.cir_id]
+                    else:
+                        identity_file = uow.identities.get(change.cir_id)
                 if identity_file is None:
                     erased += self._forget(uow, change.cir_id)
                     continue
-                links, compared = self._detect(uow, identity_file)
+                if templates is None:
+                    templates = uow.identities.templates(identity_file.cir_id)
+                links, compared = self._detect(uow, identity_file, templates)
                 created.extend(links)
                 comparisons += compared
                 records += 1
             uow.mid.set_progress(changes[-1].seq)
         return DetectionReport(len(changes), records, erased, tuple(created), comparisons)
 
-    def _detect(self, uow: MidUnitOfWork, identity_file: IdentityFile) -> tuple[list[Link], int]:
+    def _detect(
+        self,
+        uow: MidUnitOfWork,
+        identity_file: IdentityFile,
+        templates: Sequence[BiometricTemplate],
+    ) -> tuple[list[Link], int]:
         """Art 27-28: store the record's identity data and link it to what resembles it."""
         now = self._clock.now()
         record = IndexedRecord(
@@ -205,11 +236,7 @@ class MidService:
             identity_record(identity_file),
         )
         record_id = identity_file.cir_id
-        templates = uow.identities.templates(record_id)
-        identity = record.identity
-        keys = sorted(
-            blocking_keys(identity.surname, identity.given_names, identity.dob, identity.doc_number)
-        )
+        keys = sorted(self._keys(record.identity))
         candidate_ids, _ = uow.mid.candidates(keys, self._block_cap)
         candidate_ids = list(dict.fromkeys([*candidate_ids, *self._same_face(templates)]))
         uow.mid.put_record(StoredRecord(record, bool(templates)), keys, now)
@@ -252,21 +279,31 @@ class MidService:
         found = self._sbms.identify(face, k=BIOMETRIC_CANDIDATES)
         return [c.source_reference for c in found.candidates]
 
-    def _follow(self, uow: MidUnitOfWork) -> None:
-        """Bring this process's sBMS index up to the CIR's latest change."""
+    def _follow(
+        self, uow: MidUnitOfWork
+    ) -> dict[str, tuple[IdentityFile | None, list[BiometricTemplate] | None]]:
+        """Bring this process's sBMS index up to the CIR's latest change.
+
+        Returns the files it read, with their templates, so detection in the same
+        transaction does not read them again.
+        """
+        read: dict[str, tuple[IdentityFile | None, list[BiometricTemplate] | None]] = {}
         if self._sbms is None:
-            return
+            return read
         if not self._loaded:
             self._load(uow)
         while changes := uow.identities.changes_after(self._sbms_seq, 1000):
             for change in dict.fromkeys(c.cir_id for c in changes):
                 identity_file = uow.identities.get(change)
                 self._drop_face(change)
+                templates = None
                 if identity_file is not None:
-                    self._enrol_face(
-                        identity_file, uow.identities.templates(change, [Modality.FACE])
-                    )
+                    templates = uow.identities.templates(change)
+                    faces = [t for t in templates if t.modality is Modality.FACE]
+                    self._enrol_face(identity_file, faces)
+                read[change] = (identity_file, templates)
             self._sbms_seq = changes[-1].seq
+        return read
 
     def _enrol_face(self, identity_file: IdentityFile, faces: Sequence[BiometricTemplate]) -> bool:
         gallery = _GALLERY.get(identity_file.system)

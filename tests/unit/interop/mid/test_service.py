@@ -23,11 +23,14 @@ from limes.interop.mid.domain.errors import (
     LinkAlreadyDecided,
     NotResponsibleAuthority,
 )
-from limes.interop.mid.domain.models import LinkColour
+from limes.interop.mid.domain.models import LinkColour, RecordRef
+from limes.interop.mid.linking import IndexedRecord
+from limes.interop.mid.ports import StoredRecord
 from limes.interop.mid.service import MidService
 from limes.interop.sbms.adapters.exact import numpy_matcher_factory
 from limes.interop.sbms.adapters.memory import MemoryTemplateStore
 from limes.interop.sbms.service import SharedBiometricMatchingService
+from limes.matching.identity import IdentityRecord
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DEVICE = SyntheticBiometrics(seed=2019)
@@ -285,3 +288,48 @@ def test_a_placeholder_date_of_birth_alone_links_no_one(engine: Engine, mid: Mid
         ),
     )
     assert mid.detect_changes().links == ()
+
+
+def test_candidates_come_only_from_the_keys_the_service_is_given(
+    engine: Engine, clock: FixedClock
+) -> None:
+    by_document = MidService(
+        SqlMidStore(engine), clock, keys=lambda identity: {f"doc:{identity.doc_number}"}
+    )
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
+    report = by_document.detect_changes()
+    assert report.links == ()
+    assert report.comparisons == 0
+
+
+def stored_record(record_id: str, surname: str) -> StoredRecord:
+    ref = RecordRef(SourceSystem.EES.value, record_id)
+    return StoredRecord(IndexedRecord(ref, IdentityRecord(surname, "OLENA")), False)
+
+
+def test_blocks_over_the_cap_are_skipped_and_candidates_read_with_their_records(
+    engine: Engine,
+) -> None:
+    with SqlMidStore(engine).unit_of_work(write=True) as uow:
+        for record_id, keys in (
+            ("R3", ["sn:common", "dob:x"]),
+            ("R1", ["sn:common", "dob:x"]),
+            ("R2", ["sn:common"]),
+            ("R4", ["doc:y"]),
+        ):
+            uow.mid.put_record(stored_record(record_id, "KOVALENKO"), keys, NOW)
+    with SqlMidStore(engine).unit_of_work(write=True) as uow:
+        # Key order first, then record-id order within a block; "sn:common" holds 3 > 2.
+        found = uow.mid.candidates(["sn:common", "dob:x", "doc:y", "doc:none"], block_cap=2)
+        assert found == (["R1", "R3", "R4"], 1)
+        assert uow.mid.candidates(["sn:common"], block_cap=3) == (["R1", "R2", "R3"], 0)
+        assert uow.mid.candidates([], block_cap=2) == ([], 0)
+        # Records read with the candidates are forgotten when one is written.
+        uow.mid.put_record(stored_record("R1", "NAKAMURA"), ["dob:x"], NOW)
+        assert uow.mid.remove_record("R4")
+        held = uow.mid.records(["R4", "R1", "R3"])
+        assert [(s.record.ref.record_id, s.record.identity.surname) for s in held] == [
+            ("R1", "NAKAMURA"),
+            ("R3", "KOVALENKO"),
+        ]

@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Row, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy import func as sa_func
+from sqlalchemy.sql.expression import Executable
 
+from limes.core.errors import InvalidRequest
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
 from limes.interop.mid.adapters.sql_tables import (
@@ -48,11 +63,14 @@ _DELETE_RECORD = delete(_rec).where(_rec.c.record_id == bindparam("record_id"))
 _DELETE_KEYS = delete(_keys).where(_keys.c.record_id == bindparam("record_id"))
 _INSERT_RECORD = insert(_rec)
 _INSERT_KEYS = insert(_keys)
-# One bounded probe per key: reading cap + 1 ids says whether the block is over the cap
-# without counting a block of a million.
-_BLOCK = select(_keys.c.record_id).where(_keys.c.key == bindparam("key")).limit(bindparam("n"))
+# Parsed identities by their stored JSON: a frequent name or date of birth brings the
+# same candidates to one record after another. About 1 kB each.
+_PARSED_IDENTITIES = 1 << 16
 
 _LINK_COLUMNS = tuple(_links.c)
+_LINKED = select(_links.c.a_record, _links.c.b_record).where(
+    or_(_links.c.a_record == bindparam("record_id"), _links.c.b_record == bindparam("record_id"))
+)
 _LINK = select(*_LINK_COLUMNS).where(_links.c.link_id == bindparam("link_id"))
 _LINKS_OF = (
     select(*_LINK_COLUMNS)
@@ -134,10 +152,12 @@ def identity_json(identity: IdentityRecord) -> dict[str, str]:
 class SqlMidRepository:
     """`MidRepository` over one connection; the caller owns the transaction."""
 
-    __slots__ = ("_c",)
+    __slots__ = ("_c", "_read")
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        # Records read with their candidates' keys, by id, until written here.
+        self._read: dict[str, Sequence[Any]] = {}
 
     def record(self, record_id: str) -> StoredRecord | None:
         """The record with this id, or None."""
@@ -148,9 +168,11 @@ class SqlMidRepository:
         """The records with these ids that are held, in the order asked."""
         if not record_ids:
             return []
-        rows = self._c.execute(_RECORDS, {"ids": list(record_ids)}).all()
-        by_id = {row[0]: _stored(row) for row in rows}
-        return [by_id[i] for i in record_ids if i in by_id]
+        rows: dict[str, Sequence[Any]] = {i: self._read[i] for i in record_ids if i in self._read}
+        unread = [i for i in record_ids if i not in rows]
+        if unread:
+            rows.update((row[0], row) for row in self._c.execute(_RECORDS, {"ids": unread}))
+        return [_stored(rows[i]) for i in record_ids if i in rows]
 
     def put_record(self, stored: StoredRecord, keys: Sequence[str], at: datetime) -> None:
         """Store or replace a record and its blocking keys."""
@@ -173,19 +195,29 @@ class SqlMidRepository:
 
     def remove_record(self, record_id: str) -> bool:
         """Remove a record and its keys; False if it was not held."""
+        self._read.pop(record_id, None)
         self._c.execute(_DELETE_KEYS, {"record_id": record_id})
         return self._c.execute(_DELETE_RECORD, {"record_id": record_id}).rowcount > 0
 
     def candidates(self, keys: Sequence[str], block_cap: int) -> tuple[list[str], int]:
-        """Record ids sharing a key whose block holds at most `block_cap` records."""
+        """Record ids sharing a key whose block holds at most `block_cap` records.
+
+        One statement for all the keys, which also reads the candidates' records for
+        `records` (kept until this repository writes one of them).
+        """
+        if not keys:
+            return [], 0
+        parameters: dict[str, Any] = {f"k{i}": key for i, key in enumerate(keys)}
+        parameters.update(n=block_cap + 1, cap=block_cap)
         found: dict[str, None] = {}
         oversized = 0
-        for key in keys:
-            block = self._c.execute(_BLOCK, {"key": key, "n": block_cap + 1}).scalars().all()
-            if len(block) > block_cap:
+        for row in self._c.execute(_blocks(len(keys)), parameters):
+            if row.held > block_cap:
                 oversized += 1
                 continue
-            found.update(dict.fromkeys(block))
+            found[row.record_id] = None
+            if row.identity is not None:
+                self._read[row.record_id] = row
         return list(found), oversized
 
     def add_links(self, new_links: Sequence[Link]) -> None:
@@ -201,8 +233,8 @@ class SqlMidRepository:
     def linked_pairs(self, record_id: str) -> set[str]:
         """The ids of the records already linked to this one."""
         return {
-            link.b.record_id if link.a.record_id == record_id else link.a.record_id
-            for link in self.links_of(record_id)
+            b if a == record_id else a
+            for a, b in self._c.execute(_LINKED, {"record_id": record_id})
         }
 
     def links_of(self, record_id: str) -> list[Link]:
@@ -327,10 +359,66 @@ class SqlMidStore:
             yield SqlMidUnitOfWork(uow.connection)
 
 
-def _stored(row: Row[Any, Any, Any, Any]) -> StoredRecord:
-    record_id, system, identity, has_biometrics = row
-    parsed = IdentityRecord.from_json(orjson.loads(identity), field=record_id)
+def _blocks(count: int) -> Executable:
+    """The blocks of `count` keys (`k0`, `k1`, ...) in one statement, with their records.
+
+    One bounded probe per key: reading cap + 1 ids (`n`) says whether the block is
+    over the cap (`cap`) without counting a block of a million. Of a block over the
+    cap one row comes back, to count it; the others come with their record, key by
+    key in the order given, each block in record-id order.
+    """
+    statement = _BLOCK_STATEMENTS.get(count)
+    if statement is None:
+        probes = []
+        for i in range(count):
+            probe = (
+                select(literal_column(str(i)).label("position"), _keys.c.record_id)
+                .where(_keys.c.key == bindparam(f"k{i}"))
+                .limit(bindparam("n"))
+                .subquery(f"b{i}")
+            )
+            probes.append(select(probe.c.position, probe.c.record_id))
+        blocks = union_all(*probes).subquery("blocks")
+        sized = select(
+            blocks.c.position,
+            blocks.c.record_id,
+            sa_func.count().over(partition_by=blocks.c.position).label("held"),
+            sa_func.row_number().over(partition_by=blocks.c.position).label("nth"),
+        ).subquery("sized")
+        # The id from the block, not from the join: a key may outlive its record.
+        statement = (
+            select(
+                sized.c.held,
+                sized.c.record_id,
+                _rec.c.system,
+                _rec.c.identity,
+                _rec.c.has_biometrics,
+            )
+            .select_from(sized.outerjoin(_rec, _rec.c.record_id == sized.c.record_id))
+            .where(or_(sized.c.held <= bindparam("cap"), sized.c.nth == 1))
+            .order_by(sized.c.position, sized.c.record_id)
+        )
+        _BLOCK_STATEMENTS[count] = statement
+    return statement
+
+
+_BLOCK_STATEMENTS: dict[int, Executable] = {}
+
+
+def _stored(row: Sequence[Any]) -> StoredRecord:
+    # The last four columns of `_RECORDS` and of the blocks statement alike.
+    record_id, system, identity, has_biometrics = row[-4:]
+    try:
+        parsed = _parsed(identity)
+    except InvalidRequest:
+        # Again uncached, for the error to name the record.
+        parsed = IdentityRecord.from_json(orjson.loads(identity), field=record_id)
     return StoredRecord(IndexedRecord(RecordRef(system, record_id), parsed), bool(has_biometrics))
+
+
+@lru_cache(maxsize=_PARSED_IDENTITIES)
+def _parsed(identity: str) -> IdentityRecord:
+    return IdentityRecord.from_json(orjson.loads(identity))
 
 
 def _link_row(link: Link) -> dict[str, Any]:
