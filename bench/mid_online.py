@@ -10,8 +10,9 @@ change. It then writes ~300 new files one transaction each, as the EES would, an
 times `MidService.detect_changes()` for each (wall and CPU time, commit included):
 on identity data only, then with the sBMS loaded from the stored faces (the exact
 NumPy matcher, the FAISS IVF one). Two blockings are measured, each on its own store:
-the single-fact keys the service uses by default (`single_fact_keys`, block cap 500)
-and the conjunctive keys of the batch detector (`detector.record_keys`, cap 100).
+the conjunctive keys the service and the batch detector use (`detector.CONJUNCTIVE`:
+`record_keys` with the caps of `BLOCK_CAPS`), and, for comparison, the single-fact keys
+the service used before (`service.SINGLE_FACT`, cap 500).
 
 Names are drawn from pools of SYNTHETIC travellers of `limes.sim.population` (24
 nationalities, in Latin, Cyrillic and Arabic script), so blocks have the sizes of
@@ -53,14 +54,18 @@ from limes.db.engine import make_engine
 from limes.db.migrate import upgrade
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.biometric_index import CirBiometricIndex
 from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 from limes.interop.mid.adapters.sql import SqlMidStore, identity_json
-from limes.interop.mid.detector import DEFAULT_BLOCK_CAP, record_keys
+from limes.interop.mid.detector import CONJUNCTIVE as CONJUNCTIVE_BLOCKING
+from limes.interop.mid.detector import Blocking
 from limes.interop.mid.service import (
     BIOMETRIC_CANDIDATES,
     MidService,
     identity_record,
-    single_fact_keys,
+)
+from limes.interop.mid.service import (
+    SINGLE_FACT as SINGLE_FACT_BLOCKING,
 )
 from limes.interop.sbms.adapters.exact import numpy_matcher_factory
 from limes.interop.sbms.adapters.faiss_index import faiss_matcher_factory
@@ -419,7 +424,7 @@ def fill(
     population: Population,
     pools: NamePools,
     genuine: Sequence[int],
-    keys_of: KeyFunction = single_fact_keys,
+    keys_of: KeyFunction = CONJUNCTIVE_BLOCKING.keys,
     log: Callable[[str], None] = print,
 ) -> FillReport:
     """Write the population into the migrated SQLite file at `path`, as already processed.
@@ -641,17 +646,16 @@ def _transposed(name: Name) -> Name:
 
 @dataclass(frozen=True)
 class Keying:
-    """How the MID blocks: its key function and block cap."""
+    """How the MID blocks, by name."""
 
     name: str
-    function: KeyFunction
-    block_cap: int
+    blocking: Blocking
 
 
-# The service's keys now; and the conjunctive keys of the batch detector (name with
-# year or date of birth, document), whose blocks stay small at a million records.
-SINGLE_FACT = Keying("single-fact keys (cap 500)", single_fact_keys, DEFAULT_BLOCK_CAP)
-CONJUNCTIVE = Keying("conjunctive keys `record_keys` (cap 100)", record_keys, 100)
+# The service's keys (name with year or date of birth, document), whose blocks stay
+# small at a million records; and the single-fact keys it used before.
+CONJUNCTIVE = Keying("conjunctive keys (caps 50-100)", CONJUNCTIVE_BLOCKING)
+SINGLE_FACT = Keying("single-fact keys (cap 500)", SINGLE_FACT_BLOCKING)
 _NUMPY = ("exact NumPy", numpy_matcher_factory)
 _FAISS = ("FAISS IVF (adapter defaults)", faiss_matcher_factory)
 # Each configuration's probe set; the two blockings run the same probes per sBMS, so
@@ -660,8 +664,8 @@ _PROBE_SETS = {None: 0, _NUMPY: 1, _FAISS: 2}
 CONFIGURATIONS: tuple[
     tuple[Keying, tuple[tuple[str, Callable[[], MatcherFactory]] | None, ...]], ...
 ] = (
-    (SINGLE_FACT, (None, _NUMPY, _FAISS)),
-    (CONJUNCTIVE, (None, _FAISS)),
+    (CONJUNCTIVE, (None, _NUMPY, _FAISS)),
+    (SINGLE_FACT, (None,)),
 )
 
 
@@ -740,7 +744,7 @@ def measure_size(
         url = f"sqlite:///{path}"
         upgrade(url)
         log(f"  filling {size:,} identities, {keying.name}")
-        filled = fill(path, population, pools, genuine, keying.function, log)
+        filled = fill(path, population, pools, genuine, keying.blocking.keys, log)
         fills.append((keying.name, filled))
         log(f"  filled in {filled.seconds:.0f} s, {filled.database_bytes / 1e6:,.0f} MB")
         engine = make_engine(url)
@@ -750,14 +754,13 @@ def measure_size(
                 number = _PROBE_SETS[matcher]
                 probes = make_probes(population, pools, bases_per_phase[number], count, number)
                 phase = Phase(keying.name, matcher[0] if matcher else "none")
-                sbms = None
+                sbms = faces = None
                 if matcher is not None:
                     gc.collect()
                     before = _rss_megabytes()
                     sbms = SharedBiometricMatchingService(matcher[1](), MemoryTemplateStore())
-                service = MidService(
-                    store, SystemClock(), sbms, block_cap=keying.block_cap, keys=keying.function
-                )
+                    faces = CirBiometricIndex(sbms)
+                service = MidService(store, SystemClock(), faces, blocking=keying.blocking)
                 if sbms is not None:
                     started = time.perf_counter()
                     phase.faces_enrolled = service.load_biometrics()
@@ -775,7 +778,7 @@ def measure_size(
                             phase.identify_milliseconds.append(elapsed * 1000)
                 phases.append(phase)
                 log(f"    {_summary(phase)}")
-                del service, sbms
+                del service, sbms, faces
                 gc.collect()
         finally:
             engine.dispose()
@@ -843,11 +846,13 @@ def report(results: Sequence[SizeResult]) -> str:
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')} (a "
         "multi-threaded matrix-vector product spins badly when the cores are shared).",
         "",
-        "Two ways of blocking are measured: the single-fact keys the online service "
-        "uses (`single_fact_keys`: surname, phonetic surname, given name, year and date "
-        "of birth, document; blocks over 500 are skipped) and the conjunctive keys of "
-        "the batch detector (`limes.interop.mid.detector.record_keys`: name with year or "
-        "date of birth, document; cap 100), which the service takes with `keys=`.",
+        "Two ways of blocking are measured: the conjunctive keys the service and "
+        "`limes mid detect` use (`limes.interop.mid.detector.CONJUNCTIVE`: full name with "
+        "year of birth, a name with the full date of birth, the full name with day and "
+        "month or place of birth, the document; a full block of 50 or 100 is skipped) "
+        "and, on identity data only, the single-fact keys the service used before "
+        "(`limes.interop.mid.service.SINGLE_FACT`: surname, phonetic surname, given "
+        "name, year and date of birth, document; cap 500).",
         "",
     ]
     for result in results:
@@ -895,8 +900,11 @@ def _agreement(result: SizeResult) -> list[str]:
         if phase.keying != CONJUNCTIVE.name:
             continue
         single = next(
-            p for p in result.phases if p.keying == SINGLE_FACT.name and p.sbms == phase.sbms
+            (p for p in result.phases if p.keying == SINGLE_FACT.name and p.sbms == phase.sbms),
+            None,
         )
+        if single is None:
+            continue
         common = len(phase.pairs & single.pairs)
         lines.append(
             f"Same probes, sBMS {phase.sbms}: {len(single.pairs)} links with single-fact "
@@ -923,7 +931,7 @@ def _verdict(results: Sequence[SizeResult]) -> list[str]:
     if len(results) >= 2:
         first, last = results[0], results[-1]
         lines += ["", f"Growth from {first.size:,} to {last.size:,} stored identities:", ""]
-        for a, b in zip(first.phases, last.phases, strict=True):
+        for a, b in zip(first.phases, last.phases, strict=True):  # same configurations
             lines.append(
                 f"- {a.keying}, sBMS {a.sbms}: median check "
                 f"{_percentile(a.milliseconds, 50):.1f} -> {_percentile(b.milliseconds, 50):.1f} "

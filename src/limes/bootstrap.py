@@ -23,6 +23,7 @@ from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.fallback import FallbackRecorder, SqliteFallbackQueue
 from limes.ees.operations import EesOperations
 from limes.ees.service import EesService
+from limes.interop.cir.biometric_index import CirBiometricIndex
 from limes.interop.mid.adapters.sql import SqlMidStore
 from limes.interop.mid.service import MidService
 from limes.interop.sbms.adapters.exact import numpy_matcher_factory
@@ -45,6 +46,7 @@ class Services:
     ees_operations: EesOperations
     ees_fallback: FallbackRecorder
     sbms: SharedBiometricMatchingService
+    biometric_index: CirBiometricIndex
     mid: MidService
 
 
@@ -65,9 +67,10 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         if settings.interop.sbms_matcher == "faiss"
         else numpy_matcher_factory()
     )
-    # The sBMS index is this process's memory, filled from the CIR's templates on the
-    # MID's first detection and kept current by its change log (`MidService._follow`).
+    # The sBMS index is this process's memory, filled from the CIR's face templates on
+    # first use and kept current by the CIR's change log (`CirBiometricIndex.sync`).
     sbms = SharedBiometricMatchingService(matchers, MemoryTemplateStore())
+    biometric_index = CirBiometricIndex(sbms)
     return Services(
         settings=settings,
         clock=clock,
@@ -79,7 +82,8 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         ees_operations=EesOperations(store, clock),
         ees_fallback=FallbackRecorder(ees, SqliteFallbackQueue(settings.ees.fallback_path), clock),
         sbms=sbms,
-        mid=MidService(SqlMidStore(engine), clock, sbms),
+        biometric_index=biometric_index,
+        mid=MidService(SqlMidStore(engine), clock, biometric_index),
     )
 
 

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
+import orjson
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select
 from typer.testing import CliRunner
 
 from limes.cli import app
 from limes.db.engine import make_engine
-from limes.db.migrate import current, head, upgrade
+from limes.db.migrate import alembic_config, current, head, upgrade
 from limes.db.tables import metadata
+from limes.interop.mid.adapters.sql import identity_json
+from limes.interop.mid.adapters.sql_tables import blocking_keys as mid_blocking_keys
+from limes.interop.mid.adapters.sql_tables import records as mid_records
+from limes.interop.mid.detector import CONJUNCTIVE
+from limes.interop.mid.service import single_fact_keys
+from limes.matching.identity import IdentityRecord
 
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 CIR_TABLES = {"cir_identity_files", "cir_travel_documents", "cir_biometric_templates"}
 
 
@@ -100,3 +110,31 @@ def test_the_cli_reports_an_unreachable_database_in_one_line() -> None:
     assert result.exit_code == 2
     assert "the database cannot be reached" in result.output
     assert "secret" not in result.output
+
+
+def test_0006_rekeys_the_mid_records_with_the_conjunctive_keys(engine: Engine) -> None:
+    upgrade(engine, "0005_mid")
+    identity = IdentityRecord.from_json(
+        {"surname": "Kovalenko", "given_names": "Olena", "dob": "1990-03-04", "doc_number": "FB1"}
+    )
+    held = {"record_id": "C1", "system": "ees", "has_biometrics": False, "updated_at": NOW}
+    with engine.begin() as connection:
+        connection.execute(
+            mid_records.insert(),
+            [{**held, "identity": orjson.dumps(identity_json(identity)).decode()}],
+        )
+        connection.execute(
+            mid_blocking_keys.insert(),
+            [{"key": key, "record_id": "C1"} for key in single_fact_keys(identity)],
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        keys = set(connection.execute(select(mid_blocking_keys.c.key)).scalars())
+    assert keys == CONJUNCTIVE.keys(identity)
+    assert "ny:kovalenko olena|1990" in keys
+    assert "sn:kovalenko" not in keys
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0005_mid")
+    with engine.connect() as connection:
+        keys = set(connection.execute(select(mid_blocking_keys.c.key)).scalars())
+    assert keys == single_fact_keys(identity)

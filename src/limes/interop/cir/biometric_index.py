@@ -39,7 +39,8 @@ class CirBiometricIndex:
     """An sBMS kept current with the CIR's templates of some modalities (faces by default).
 
     Searching faces only keeps one template per person in the 1:N index; the other
-    modalities are compared 1:1 once a candidate is found.
+    modalities are compared 1:1 once a candidate is found. The matchers are not
+    thread-safe, so following the log and searching take turns.
     """
 
     def __init__(
@@ -52,14 +53,25 @@ class CirBiometricIndex:
         self._lock = threading.Lock()
         self._seq = 0
         self._loaded = False
+        self._enrolled: set[str] = set()
 
     @property
     def position(self) -> int:
         """The last CIR change the index reflects."""
         return self._seq
 
-    def sync(self, repository: IdentityRepository) -> None:
-        """Bring the index up to the CIR's latest committed change."""
+    def __len__(self) -> int:
+        """How many files the index can find."""
+        return len(self._enrolled)
+
+    def sync(self, repository: IdentityRepository) -> dict[str, IdentityFile | None]:
+        """Bring the index up to the CIR's latest committed change.
+
+        Returns the files it read while following the log (None for an erased one),
+        for a caller in the same transaction not to read them again; the first call
+        loads every template and returns none.
+        """
+        read: dict[str, IdentityFile | None] = {}
         with self._lock:
             if not self._loaded:
                 self._load(repository)
@@ -69,7 +81,9 @@ class CirBiometricIndex:
                     identity_file = repository.get(cir_id)
                     if identity_file is not None:
                         self._enrol(identity_file, repository.templates(cir_id, self.modalities))
+                    read[cir_id] = identity_file
                 self._seq = changes[-1].seq
+        return read
 
     def _load(self, repository: IdentityRepository) -> None:
         seq = repository.last_change()
@@ -95,18 +109,21 @@ class CirBiometricIndex:
             # Below the sBMS enrolment quality (Art 13(3)): not searchable 1:N; the file
             # is still compared 1:1 when a document or another search finds it.
             return
+        self._enrolled.add(identity_file.cir_id)
 
     def _drop(self, cir_id: str) -> None:
+        self._enrolled.discard(cir_id)
         for gallery in GALLERY_OF.values():
             self.sbms.delete(gallery, cir_id)
 
-    def candidates(self, probes: Sequence[BiometricTemplate]) -> list[str]:
+    def candidates(self, probes: Sequence[BiometricTemplate], k: int = MAX_CANDIDATES) -> list[str]:
         """The cir_ids the sBMS finds for any probe of an indexed modality, best first."""
         found: dict[str, None] = {}
-        for probe in probes:
-            if probe.modality in self.modalities:
-                hits = self.sbms.identify(probe, k=MAX_CANDIDATES).candidates
-                found.update(dict.fromkeys(hit.source_reference for hit in hits))
+        with self._lock:
+            for probe in probes:
+                if probe.modality in self.modalities:
+                    hits = self.sbms.identify(probe, k=k).candidates
+                    found.update(dict.fromkeys(hit.source_reference for hit in hits))
         return list(found)
 
 

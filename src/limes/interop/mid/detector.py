@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -43,8 +43,9 @@ from limes.matching.text import blocking_keys, normalise, transliterations
 __all__ = [
     "BIOMETRIC_CANDIDATES",
     "BLOCK_CAPS",
-    "DEFAULT_BLOCK_CAP",
+    "CONJUNCTIVE",
     "BiometricGalleries",
+    "Blocking",
     "DetectedLink",
     "Detector",
     "IdentityIndex",
@@ -66,11 +67,6 @@ __all__ = [
 BLOCK_CAPS: Mapping[str, int] = MappingProxyType(
     {"doc": 50, "ny": 50, "nd": 100, "nmd": 100, "np": 100}
 )
-
-# The cap on the single-fact keys of `limes.matching.text.blocking_keys` (a surname, a
-# year of birth), which the online `MidService` blocks on; `BLOCK_CAPS` holds the caps
-# of the conjunctive keys this module blocks on.
-DEFAULT_BLOCK_CAP = 500
 
 # sBMS candidates of one face (limes policy, as the online `MidService`): more than a
 # few people sharing a face with the record is already a case for an officer.
@@ -116,10 +112,42 @@ def record_keys(identity: IdentityRecord) -> frozenset[str]:
     return frozenset(keys)
 
 
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """How records are keyed for candidate retrieval, and the cap of each kind of key (Art 27).
+
+    A key's kind is what comes before its colon ("ny" in "ny:olena kovalenko|1990").
+    A record is compared with the records of each of its keys whose block holds fewer
+    than the kind's cap, both in `IdentityIndex` and in the online `MidService`.
+    """
+
+    keys: Callable[[IdentityRecord], Iterable[str]]
+    caps: Mapping[str, int]
+
+    def blocks(self, identity: IdentityRecord) -> dict[str, int]:
+        """The record's keys, sorted, each with its cap.
+
+        Raises:
+            ValueError: a key of a kind with no cap (a keying and caps that disagree).
+        """
+        blocks: dict[str, int] = {}
+        for key in sorted(self.keys(identity)):
+            kind = key.split(":", 1)[0]
+            cap = self.caps.get(kind)
+            if cap is None:
+                raise ValueError(f"no block cap for key kind {kind!r}")
+            blocks[key] = cap
+        return blocks
+
+
 # Names repeat across a population (surnames, and given names more so), and their
 # transliterations are most of the cost of keying a record; a bounded cache of them
 # keeps the keying of a million records to minutes.
 _forms = lru_cache(maxsize=1 << 18)(transliterations)
+
+
+# The MID's blocking, online and in the initial load alike.
+CONJUNCTIVE = Blocking(record_keys, BLOCK_CAPS)
 
 
 def _key_id(key: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,10 +42,11 @@ class MidRepository(Protocol):
         """Remove a record and its keys; False if it was not held."""
         ...
 
-    def candidates(self, keys: Sequence[str], block_cap: int) -> tuple[list[str], int]:
-        """Record ids sharing a key whose block holds at most `block_cap` records.
+    def candidates(self, blocks: Mapping[str, int]) -> tuple[list[str], int]:
+        """Record ids sharing a key (of `blocks`, key to cap) whose block holds fewer than its cap.
 
-        Returns the ids in first-seen order and how many keys were over the cap.
+        Returns the ids in key order, each block in record-id order, and how many keys
+        had a full block (`limes.interop.mid.detector.Blocking`).
         """
         ...
 

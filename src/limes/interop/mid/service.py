@@ -12,24 +12,26 @@ identity confirmation file (Art 34). Erased files take their links with them (Ar
 Manual verification (Art 29-33) goes through `decide`: one officer's decision stands,
 a later one on the same link is refused with the state it found.
 
-The sBMS index lives in each server process's memory. It is rebuilt from the CIR's
-face templates at start (`load_biometrics`) and follows the change log before every
-detection, so every process searches the same gallery whichever process detected.
+The sBMS index (`CirBiometricIndex`) lives in each server process's memory. It is
+filled from the CIR's face templates on first use (`load_biometrics`) and follows the
+change log before every detection, so every process searches the same gallery
+whichever process detected.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.clock import Clock
-from limes.core.errors import InvalidRequest, NotFound
-from limes.interop.cir.models import ChangeKind, IdentityFile, SourceSystem
-from limes.interop.mid.detector import DEFAULT_BLOCK_CAP
+from limes.core.errors import NotFound
+from limes.interop.cir.biometric_index import CirBiometricIndex
+from limes.interop.cir.models import ChangeKind, IdentityFile
+from limes.interop.mid.detector import CONJUNCTIVE, Blocking
 from limes.interop.mid.domain.errors import LinkAlreadyDecided
 from limes.interop.mid.domain.models import (
     IdentityConfirmationFile,
@@ -53,12 +55,11 @@ from limes.interop.mid.linking import (
     judge,
 )
 from limes.interop.mid.ports import MidStore, MidUnitOfWork, StoredRecord
-from limes.interop.sbms.models import Gallery
-from limes.interop.sbms.service import SharedBiometricMatchingService
 from limes.matching.identity import IdentityRecord, Sex
 from limes.matching.text import blocking_keys
 
 __all__ = [
+    "SINGLE_FACT",
     "DetectionReport",
     "LinkCase",
     "MidService",
@@ -72,14 +73,6 @@ DEFAULT_BATCH = 200
 # Candidates of the biometric 1:N search per new face (limes policy): more than one
 # person sharing a face with the traveller is already a case for an officer.
 BIOMETRIC_CANDIDATES = 10
-
-_GALLERY: dict[SourceSystem, Gallery] = {
-    SourceSystem.EES: Gallery.EES,
-    SourceSystem.VIS: Gallery.VIS,
-    SourceSystem.EURODAC: Gallery.EURODAC,
-    SourceSystem.ECRIS_TCN: Gallery.ECRIS_TCN,
-    # ETIAS holds no biometrics (2018/1240), so it has no gallery.
-}
 
 
 def _new_id(prefix: str) -> str:
@@ -103,8 +96,19 @@ def identity_record(identity_file: IdentityFile) -> IdentityRecord:
 
 
 def single_fact_keys(identity: IdentityRecord) -> frozenset[str]:
-    """The MID's blocking keys of a record: surname, given names, birth, document (Art 27)."""
+    """Keys of one fact each: surname, phonetic surname, given name, birth, document (Art 27).
+
+    The MID blocked on these before it took the conjunctive keys of `CONJUNCTIVE`:
+    at a million records a check compared hundreds of candidates (bench/mid_online.py).
+    """
     return blocking_keys(identity.surname, identity.given_names, identity.dob, identity.doc_number)
+
+
+# Blocks of single facts grow with the population; beyond this many records a key
+# (a frequent surname, a year of birth) is skipped.
+SINGLE_FACT = Blocking(
+    single_fact_keys, dict.fromkeys(("sn", "ph", "gn", "yob", "dob", "doc"), 500)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,58 +145,43 @@ class LinkCase:
 class MidService:
     """Online multiple-identity detection and manual verification.
 
-    A record's candidates share one of its blocking keys (`keys`, by default
-    `single_fact_keys`) whose block holds at most `block_cap` records.
+    A record's candidates share one of its blocking keys whose block is not full
+    (`blocking`, by default the `CONJUNCTIVE` keys of `limes mid detect`), or have a
+    face the sBMS finds like its own (`faces`).
     """
 
     def __init__(
         self,
         store: MidStore,
         clock: Clock,
-        sbms: SharedBiometricMatchingService | None = None,
+        faces: CirBiometricIndex | None = None,
         *,
-        block_cap: int = DEFAULT_BLOCK_CAP,
-        keys: Callable[[IdentityRecord], Iterable[str]] = single_fact_keys,
+        blocking: Blocking = CONJUNCTIVE,
         new_id: Callable[[str], str] = _new_id,
     ) -> None:
         self._store = store
         self._clock = clock
-        self._sbms = sbms
-        self._block_cap = block_cap
-        # The stored keys were made by this function: a store keyed otherwise needs
-        # its `mid_blocking_keys` rebuilt before detection uses another one.
-        self._keys = keys
+        self._faces = faces
+        # The stored keys were made by this blocking (migration 0006 rebuilds them for
+        # `CONJUNCTIVE`): a store keyed otherwise needs `mid_blocking_keys` rebuilt.
+        self._blocking = blocking
         self._new_id = new_id
-        # One detection at a time per process: the sBMS index is not thread-safe, and
-        # two runs would read the same changes anyway.
+        # One detection at a time per process: two runs would read the same changes.
         self._lock = threading.Lock()
-        self._sbms_seq = 0
-        self._loaded = False
 
     # --- detection (Art 27-28) --------------------------------------------------------
 
     def load_biometrics(self) -> int:
-        """Fill the sBMS from the CIR's face templates; returns how many were enrolled.
+        """Fill the sBMS from the CIR's face templates; returns how many files it can find.
 
         Detection does this itself the first time it runs; call it at start-up to have
         the first detection as fast as the others.
         """
-        with self._lock, self._store.unit_of_work(write=False) as uow:
-            return self._load(uow)
-
-    def _load(self, uow: MidUnitOfWork) -> int:
-        if self._sbms is None:
+        if self._faces is None:
             return 0
-        seq = uow.identities.last_change()
-        enrolled = 0
-        for cir_id, template in uow.identities.all_templates(Modality.FACE):
-            identity_file = uow.identities.get(cir_id)
-            self._drop_face(cir_id)
-            if identity_file is not None and self._enrol_face(identity_file, [template]):
-                enrolled += 1
-        self._sbms_seq = seq
-        self._loaded = True
-        return enrolled
+        with self._store.unit_of_work(write=False) as uow:
+            self._faces.sync(uow.identities)
+        return len(self._faces)
 
     def detect_changes(self, limit: int = DEFAULT_BATCH) -> DetectionReport:
         """Art 27: run detection for the CIR changes not yet processed, up to `limit`."""
@@ -200,22 +189,22 @@ class MidService:
             changes = uow.identities.changes_after(uow.mid.progress(), limit)
             if not changes:
                 return DetectionReport(0, 0, 0, (), 0)
-            # The files (and templates) `_follow` read in this transaction, by id.
-            read = self._follow(uow)
+            # The files the sBMS index read while following the log, by id.
+            read = self._faces.sync(uow.identities) if self._faces is not None else {}
             created: list[Link] = []
             records = erased = comparisons = 0
             for change in changes:
-                identity_file, templates = None, None
+                identity_file = None
                 if change.kind is ChangeKind.WRITTEN:
-                    if change.cir_id in read:
-                        identity_file, templates = read[change.cir_id]
-                    else:
-                        identity_file = uow.identities.get(change.cir_id)
+                    identity_file = (
+                        read[change.cir_id]
+                        if change.cir_id in read
+                        else uow.identities.get(change.cir_id)
+                    )
                 if identity_file is None:
                     erased += self._forget(uow, change.cir_id)
                     continue
-                if templates is None:
-                    templates = uow.identities.templates(identity_file.cir_id)
+                templates = uow.identities.templates(identity_file.cir_id)
                 links, compared = self._detect(uow, identity_file, templates)
                 created.extend(links)
                 comparisons += compared
@@ -236,10 +225,10 @@ class MidService:
             identity_record(identity_file),
         )
         record_id = identity_file.cir_id
-        keys = sorted(self._keys(record.identity))
-        candidate_ids, _ = uow.mid.candidates(keys, self._block_cap)
+        blocks = self._blocking.blocks(record.identity)
+        candidate_ids, _ = uow.mid.candidates(blocks)
         candidate_ids = list(dict.fromkeys([*candidate_ids, *self._same_face(templates)]))
-        uow.mid.put_record(StoredRecord(record, bool(templates)), keys, now)
+        uow.mid.put_record(StoredRecord(record, bool(templates)), list(blocks), now)
         already = uow.mid.linked_pairs(record_id)
         fresh = [c for c in candidate_ids if c != record_id and c not in already]
         links: list[Link] = []
@@ -273,54 +262,10 @@ class MidService:
 
     def _same_face(self, templates: Sequence[BiometricTemplate]) -> list[str]:
         """Art 27(1): records whose face the sBMS finds like this one's, in any gallery."""
-        face = next((t for t in templates if t.modality is Modality.FACE), None)
-        if self._sbms is None or face is None:
+        faces = [t for t in templates if t.modality is Modality.FACE][:1]
+        if self._faces is None or not faces:
             return []
-        found = self._sbms.identify(face, k=BIOMETRIC_CANDIDATES)
-        return [c.source_reference for c in found.candidates]
-
-    def _follow(
-        self, uow: MidUnitOfWork
-    ) -> dict[str, tuple[IdentityFile | None, list[BiometricTemplate] | None]]:
-        """Bring this process's sBMS index up to the CIR's latest change.
-
-        Returns the files it read, with their templates, so detection in the same
-        transaction does not read them again.
-        """
-        read: dict[str, tuple[IdentityFile | None, list[BiometricTemplate] | None]] = {}
-        if self._sbms is None:
-            return read
-        if not self._loaded:
-            self._load(uow)
-        while changes := uow.identities.changes_after(self._sbms_seq, 1000):
-            for change in dict.fromkeys(c.cir_id for c in changes):
-                identity_file = uow.identities.get(change)
-                self._drop_face(change)
-                templates = None
-                if identity_file is not None:
-                    templates = uow.identities.templates(change)
-                    faces = [t for t in templates if t.modality is Modality.FACE]
-                    self._enrol_face(identity_file, faces)
-                read[change] = (identity_file, templates)
-            self._sbms_seq = changes[-1].seq
-        return read
-
-    def _enrol_face(self, identity_file: IdentityFile, faces: Sequence[BiometricTemplate]) -> bool:
-        gallery = _GALLERY.get(identity_file.system)
-        if self._sbms is None or gallery is None or not faces:
-            return False
-        try:
-            self._sbms.enrol(gallery, identity_file.cir_id, faces)
-        except InvalidRequest:
-            # A face below the sBMS enrolment quality (Art 13(3)) is not searchable 1:N;
-            # the record is still compared 1:1 with its candidates.
-            return False
-        return True
-
-    def _drop_face(self, cir_id: str) -> None:
-        if self._sbms is not None:
-            for gallery in _GALLERY.values():
-                self._sbms.delete(gallery, cir_id)
+        return self._faces.candidates(faces, k=BIOMETRIC_CANDIDATES)
 
     def _forget(self, uow: MidUnitOfWork, record_id: str) -> int:
         """Art 35: an erased record leaves the MID with its links."""

@@ -16,8 +16,10 @@ from limes.core.identity import Name, PartialDate
 from limes.db.engine import make_engine
 from limes.db.unit_of_work import SqlUnitOfWork
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.biometric_index import CirBiometricIndex
 from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 from limes.interop.mid.adapters.sql import SqlMidStore
+from limes.interop.mid.detector import Blocking
 from limes.interop.mid.domain.errors import (
     JustificationRequired,
     LinkAlreadyDecided,
@@ -84,7 +86,7 @@ def clock() -> FixedClock:
 
 def new_service(engine: Engine, clock: FixedClock) -> MidService:
     sbms = SharedBiometricMatchingService(numpy_matcher_factory(), MemoryTemplateStore())
-    return MidService(SqlMidStore(engine), clock, sbms)
+    return MidService(SqlMidStore(engine), clock, CirBiometricIndex(sbms))
 
 
 @pytest.fixture
@@ -294,7 +296,9 @@ def test_candidates_come_only_from_the_keys_the_service_is_given(
     engine: Engine, clock: FixedClock
 ) -> None:
     by_document = MidService(
-        SqlMidStore(engine), clock, keys=lambda identity: {f"doc:{identity.doc_number}"}
+        SqlMidStore(engine),
+        clock,
+        blocking=Blocking(lambda identity: {f"doc:{identity.doc_number}"}, {"doc": 50}),
     )
     store(engine, (identity_file("C1", "KOVALENKO"), ()))
     store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
@@ -320,11 +324,12 @@ def test_blocks_over_the_cap_are_skipped_and_candidates_read_with_their_records(
         ):
             uow.mid.put_record(stored_record(record_id, "KOVALENKO"), keys, NOW)
     with SqlMidStore(engine).unit_of_work(write=True) as uow:
-        # Key order first, then record-id order within a block; "sn:common" holds 3 > 2.
-        found = uow.mid.candidates(["sn:common", "dob:x", "doc:y", "doc:none"], block_cap=2)
+        # Key order first, then record-id order within a block; a block holding as
+        # many records as its key's cap is full: "sn:common" holds 3.
+        found = uow.mid.candidates({"sn:common": 3, "dob:x": 3, "doc:y": 3, "doc:none": 3})
         assert found == (["R1", "R3", "R4"], 1)
-        assert uow.mid.candidates(["sn:common"], block_cap=3) == (["R1", "R2", "R3"], 0)
-        assert uow.mid.candidates([], block_cap=2) == ([], 0)
+        assert uow.mid.candidates({"sn:common": 4, "dob:x": 2}) == (["R1", "R2", "R3"], 1)
+        assert uow.mid.candidates({}) == ([], 0)
         # Records read with the candidates are forgotten when one is written.
         uow.mid.put_record(stored_record("R1", "NAKAMURA"), ["dob:x"], NOW)
         assert uow.mid.remove_record("R4")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     Row,
     bindparam,
     delete,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy import cast as sa_cast
 from sqlalchemy import func as sa_func
 from sqlalchemy.sql.expression import Executable
 
@@ -199,26 +201,27 @@ class SqlMidRepository:
         self._c.execute(_DELETE_KEYS, {"record_id": record_id})
         return self._c.execute(_DELETE_RECORD, {"record_id": record_id}).rowcount > 0
 
-    def candidates(self, keys: Sequence[str], block_cap: int) -> tuple[list[str], int]:
-        """Record ids sharing a key whose block holds at most `block_cap` records.
+    def candidates(self, blocks: Mapping[str, int]) -> tuple[list[str], int]:
+        """Record ids sharing a key (of `blocks`, key to cap) whose block holds fewer than its cap.
 
         One statement for all the keys, which also reads the candidates' records for
         `records` (kept until this repository writes one of them).
         """
-        if not keys:
+        if not blocks:
             return [], 0
-        parameters: dict[str, Any] = {f"k{i}": key for i, key in enumerate(keys)}
-        parameters.update(n=block_cap + 1, cap=block_cap)
+        parameters: dict[str, Any] = {}
+        for i, (key, cap) in enumerate(blocks.items()):
+            parameters.update({f"k{i}": key, f"c{i}": cap})
         found: dict[str, None] = {}
-        oversized = 0
-        for row in self._c.execute(_blocks(len(keys)), parameters):
-            if row.held > block_cap:
-                oversized += 1
+        full = 0
+        for row in self._c.execute(_blocks(len(blocks)), parameters):
+            if row.held >= row.cap:
+                full += 1
                 continue
             found[row.record_id] = None
             if row.identity is not None:
                 self._read[row.record_id] = row
-        return list(found), oversized
+        return list(found), full
 
     def add_links(self, new_links: Sequence[Link]) -> None:
         """Store new links."""
@@ -362,25 +365,31 @@ class SqlMidStore:
 def _blocks(count: int) -> Executable:
     """The blocks of `count` keys (`k0`, `k1`, ...) in one statement, with their records.
 
-    One bounded probe per key: reading cap + 1 ids (`n`) says whether the block is
-    over the cap (`cap`) without counting a block of a million. Of a block over the
-    cap one row comes back, to count it; the others come with their record, key by
-    key in the order given, each block in record-id order.
+    One bounded probe per key: reading as many ids as its cap (`c0`, `c1`, ...) says
+    whether the block is full without counting a block of a million. Of a full block
+    one row comes back, to count it; the others come with their record, key by key in
+    the order given, each block in record-id order.
     """
     statement = _BLOCK_STATEMENTS.get(count)
     if statement is None:
         probes = []
         for i in range(count):
+            cap = sa_cast(bindparam(f"c{i}", type_=Integer), Integer)
             probe = (
-                select(literal_column(str(i)).label("position"), _keys.c.record_id)
+                select(
+                    literal_column(str(i)).label("position"),
+                    cap.label("cap"),
+                    _keys.c.record_id,
+                )
                 .where(_keys.c.key == bindparam(f"k{i}"))
-                .limit(bindparam("n"))
+                .limit(cap)
                 .subquery(f"b{i}")
             )
-            probes.append(select(probe.c.position, probe.c.record_id))
+            probes.append(select(probe.c.position, probe.c.cap, probe.c.record_id))
         blocks = union_all(*probes).subquery("blocks")
         sized = select(
             blocks.c.position,
+            blocks.c.cap,
             blocks.c.record_id,
             sa_func.count().over(partition_by=blocks.c.position).label("held"),
             sa_func.row_number().over(partition_by=blocks.c.position).label("nth"),
@@ -389,13 +398,14 @@ def _blocks(count: int) -> Executable:
         statement = (
             select(
                 sized.c.held,
+                sized.c.cap,
                 sized.c.record_id,
                 _rec.c.system,
                 _rec.c.identity,
                 _rec.c.has_biometrics,
             )
             .select_from(sized.outerjoin(_rec, _rec.c.record_id == sized.c.record_id))
-            .where(or_(sized.c.held <= bindparam("cap"), sized.c.nth == 1))
+            .where(or_(sized.c.held < sized.c.cap, sized.c.nth == 1))
             .order_by(sized.c.position, sized.c.record_id)
         )
         _BLOCK_STATEMENTS[count] = statement
