@@ -48,6 +48,7 @@ import orjson
 
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.bootstrap import tune_garbage_collection
 from limes.core.clock import SystemClock
 from limes.core.identity import Name, PartialDate
 from limes.db.engine import make_engine
@@ -83,6 +84,7 @@ FACE_SHARE = 0.3
 TARGET_MS = 20.0
 TARGET_SIZE = 1_000_000
 SEED = 817
+_DEFAULT_GC = gc.get_threshold()
 TODAY = date(2026, 11, 23)
 POOL_PER_ORIGIN = 1200  # travellers drawn per nationality for the name pools
 BATCH = 20_000  # files per executemany batch
@@ -768,7 +770,14 @@ def measure_size(
                     gc.collect()
                     phase.load_megabytes = _rss_megabytes() - before
                 log(f"  {keying.name}, sBMS {phase.sbms}: {len(probes)} probes")
-                _run_phase(phase, engine, service, probes, WARM_UP)
+                # The collector as a serving process sets it (`limes serve`): what was
+                # loaded stays out of its way.
+                tune_garbage_collection()
+                try:
+                    _run_phase(phase, engine, service, probes, WARM_UP)
+                finally:
+                    gc.unfreeze()
+                    gc.set_threshold(*_DEFAULT_GC)
                 if sbms is not None:
                     for probe in probes[WARM_UP:]:
                         for template in probe.templates:
@@ -837,7 +846,8 @@ def report(results: Sequence[SizeResult]) -> str:
         f"{PROBES} new files are written one transaction each (as the EES does) and "
         "`MidService.detect_changes()` is timed for each: the blocking-key probes, the 1:N "
         "face search, judging every candidate, storing the record and its links, and the "
-        "commit (WAL, synchronous=FULL). The probes mix new people, stored people "
+        "commit (WAL, synchronous=FULL), with the garbage collector tuned as in a serving "
+        "process (`limes.bootstrap.tune_garbage_collection`). The probes mix new people, stored people "
         "misspelt, in the other script or in the other system, namesakes, someone "
         "else's face under a new name, and new people with a face; "
         f"{WARM_UP} warm-up probes per configuration are not counted. Wall times are "

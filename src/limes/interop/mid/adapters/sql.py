@@ -209,12 +209,16 @@ class SqlMidRepository:
         """
         if not blocks:
             return [], 0
-        parameters: dict[str, Any] = {}
+        # Padded to a few statement sizes: compiling a statement of dozens of probes
+        # costs more than running it, so every size compiled is kept (`_blocks`).
+        size = _padded(len(blocks))
+        parameters: dict[str, Any] = {f"k{i}": _NO_KEY for i in range(size)}
+        parameters.update({f"c{i}": 1 for i in range(size)})
         for i, (key, cap) in enumerate(blocks.items()):
             parameters.update({f"k{i}": key, f"c{i}": cap})
         found: dict[str, None] = {}
         full = 0
-        for row in self._c.execute(_blocks(len(blocks)), parameters):
+        for row in self._c.execute(_blocks(size), parameters):
             if row.held >= row.cap:
                 full += 1
                 continue
@@ -360,6 +364,17 @@ class SqlMidStore:
         """One transaction over the MID and CIR tables."""
         with SqlUnitOfWork(self._engine, read_only=not write) as uow:
             yield SqlMidUnitOfWork(uow.connection)
+
+
+# A key no record has: every stored key is "kind:value".
+_NO_KEY = ""
+
+
+def _padded(count: int) -> int:
+    """The statement size for `count` keys: 8, 16, 32, then multiples of 32."""
+    if count <= 32:
+        return max(8, 1 << (count - 1).bit_length())
+    return -(-count // 32) * 32
 
 
 def _blocks(count: int) -> Executable:
