@@ -15,7 +15,7 @@ from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.errors import InvalidRequest
 from limes.interop.mid import batch as batch_module
-from limes.interop.mid.batch import BatchDetector, LineError, RecordLinks, parse_line
+from limes.interop.mid.batch import BatchDetector, LineError, RecordLinks
 from limes.interop.mid.detector import (
     BLOCK_CAPS,
     DetectedLink,
@@ -26,6 +26,7 @@ from limes.interop.mid.detector import (
 )
 from limes.interop.mid.domain import LinkColour, RecordRef, UnknownSystem
 from limes.interop.mid.linking import judge
+from limes.interop.mid.records import parse_line
 from limes.matching.identity import IdentityRecord
 from limes.sim.evaluation import candidate_pairs
 from limes.sim.identities import evaluation_set
