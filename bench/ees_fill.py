@@ -19,7 +19,6 @@ writing them).
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from bench import ees_people
+from bench.sqlite_bulk import bulk_connection
 from limes.db.engine import make_engine
 from limes.db.migrate import upgrade
 from limes.ees.adapters.sql import SqlEesStore
@@ -295,18 +295,9 @@ def fill_sqlite(path: str, n: int, real: int, today: date, log: Any = print) -> 
     _check_columns()
     started = time.perf_counter()
     rows = _Rows(today, real, sqlite=True)
-    db = sqlite3.connect(path, isolation_level=None)
+    db = bulk_connection(path)
     counts = dict.fromkeys(_PG_TYPES, 0)
     try:
-        # Bulk-load settings for this connection only; the server's own connections
-        # set WAL and synchronous=FULL again (journal_mode is stored in the file).
-        for pragma in (
-            "PRAGMA journal_mode=DELETE",
-            "PRAGMA synchronous=OFF",
-            "PRAGMA cache_size=-1000000",
-            "PRAGMA foreign_keys=OFF",
-        ):
-            db.execute(pragma)
         statements = {table.name: _insert_sql(table.name, columns) for table, columns in TABLES}
         db.execute("BEGIN")
         done_in_transaction = 0

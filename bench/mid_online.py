@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -46,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
+from bench.sqlite_bulk import bulk_connection
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.bootstrap import tune_garbage_collection
@@ -442,18 +442,9 @@ def fill(
     keys.check(sample)
     _check_identity_text(sample)
     genuine_set = set(genuine)
-    db = sqlite3.connect(path, isolation_level=None)
+    db = bulk_connection(path)  # WAL is set again at the end
     faces = key_rows = 0
     try:
-        # Bulk-load settings for this connection only; journal_mode is stored in the
-        # file, so WAL is set again at the end (the engine's connections set the rest).
-        for pragma in (
-            "PRAGMA journal_mode=DELETE",
-            "PRAGMA synchronous=OFF",
-            "PRAGMA cache_size=-1000000",
-            "PRAGMA foreign_keys=OFF",
-        ):
-            db.execute(pragma)
         # The record-id index is built once at the end, a sort instead of 10 million
         # random inserts; the keys go through a staging table to reach the primary-key
         # index in key order.

@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     kept = _sections_of(target.read_text()) if args.only and target.exists() else {}
     for section in sections:
         kept[_heading(section)] = section
-    text = "\n".join(header) + "\n" + "\n".join(kept.values() if args.only else sections)
+    body = [section.rstrip("\n") + "\n" for section in (kept.values() if args.only else sections)]
+    text = "\n".join(header) + "\n" + "\n".join(body)
     target.write_text(text)
     sys.stdout.write(text)
 
