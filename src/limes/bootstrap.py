@@ -23,6 +23,8 @@ from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.fallback import FallbackRecorder, SqliteFallbackQueue
 from limes.ees.operations import EesOperations
 from limes.ees.service import EesService
+from limes.interop.cir.access import CirAccessService
+from limes.interop.cir.adapters.sql_access import SqlAccessLog, SqlIdentityStore
 from limes.interop.cir.biometric_index import CirBiometricIndex
 from limes.interop.mid.adapters.sql import SqlMidStore
 from limes.interop.mid.service import MidService
@@ -48,6 +50,7 @@ class Services:
     sbms: SharedBiometricMatchingService
     biometric_index: CirBiometricIndex
     mid: MidService
+    cir: CirAccessService
 
 
 def build_services(settings: Settings | None = None, clock: Clock | None = None) -> Services:
@@ -84,6 +87,11 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         sbms=sbms,
         biometric_index=biometric_index,
         mid=MidService(SqlMidStore(engine), clock, biometric_index),
+        # Police identification and the hit flag search the same sBMS as the MID, each
+        # query in a read transaction of its own (Reg. (EU) 2019/817 Art 20, 22, 24).
+        cir=CirAccessService(
+            SqlIdentityStore(engine), SqlAccessLog(engine), clock, biometric_index
+        ),
     )
 
 

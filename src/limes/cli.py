@@ -17,6 +17,7 @@ from limes.core.clock import SystemClock
 from limes.core.errors import DomainError
 from limes.db.cli import db_app
 from limes.ees.cli import ees_app
+from limes.interop.cir.cli import cir_app
 from limes.interop.mid.cli import mid_app
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ app.add_typer(
 app.add_typer(
     mid_app, name="mid", help="The multiple-identity detector: initial-load detection (Art 69)."
 )
+app.add_typer(cir_app, name="cir", help="The common identity repository: the access log (Art 24).")
 
 BatchOption = Annotated[
     bool, typer.Option("--batch", help="Read JSON lines; print one result line per input line.")

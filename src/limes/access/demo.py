@@ -16,6 +16,8 @@ _DEMO = (
     ("carrier", "Airline check-in agent", Role.CARRIER, "CARRIER-LX"),
     ("traveller", "A traveller", Role.TRAVELLER, "PUBLIC"),
     ("admin", "EES administrator", Role.ADMINISTRATOR, "FRA-ANTS"),
+    ("police", "Police officer, Lyon", Role.POLICE, "FRA-DGPN"),
+    ("designated", "Designated authority officer", Role.DESIGNATED_AUTHORITY, "FRA-DGSI"),
 )
 
 

@@ -14,6 +14,10 @@ class Role(StrEnum):
     CARRIER = "carrier"
     TRAVELLER = "traveller"
     ADMINISTRATOR = "administrator"
+    # A police authority's officer: identification in the CIR (Reg. (EU) 2019/817 Art 20).
+    POLICE = "police"
+    # A designated law-enforcement authority: the CIR hit flag (Reg. (EU) 2019/817 Art 22).
+    DESIGNATED_AUTHORITY = "designated_authority"
 
 
 DEFAULT_PURPOSE: dict[Role, str] = {
@@ -22,6 +26,8 @@ DEFAULT_PURPOSE: dict[Role, str] = {
     Role.CARRIER: "carrier_verification",  # EES Art 13(3)
     Role.TRAVELLER: "own_stay_check",  # EES Art 13(1)
     Role.ADMINISTRATOR: "system_administration",  # EES Art 9(1)
+    Role.POLICE: "identity_check",  # Reg. (EU) 2019/817 Art 20(1)
+    Role.DESIGNATED_AUTHORITY: "serious_crime_investigation",  # Reg. (EU) 2019/817 Art 22(1)
 }
 
 

@@ -17,6 +17,7 @@ from limes.access.api import router as access_api
 from limes.admin.api import router as admin_api
 from limes.ees.api import router as ees_api
 from limes.ees.pages import router as ees_pages
+from limes.interop.cir.api import router as cir_api
 from limes.interop.mid.api import router as mid_api
 from limes.interop.mid.pages import router as mid_pages
 from limes.scheduler import Scheduler
@@ -78,6 +79,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(shortstay_pages)
     app.include_router(ees_pages)
     app.include_router(mid_api)
+    app.include_router(cir_api)
     app.include_router(mid_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -28,6 +28,8 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CARRIER: "Carrier",
     Role.TRAVELLER: "Traveller",
     Role.ADMINISTRATOR: "Administrator",
+    Role.POLICE: "Police officer",
+    Role.DESIGNATED_AUTHORITY: "Designated authority",
 }
 
 

@@ -7,9 +7,11 @@ from limes.core.errors import AccessDenied, InvalidRequest
 __all__ = [
     "ChildUnderTwelve",
     "EmptyQuery",
+    "MalformedTemplate",
     "NoLegalGround",
     "NoStatedPurpose",
     "NotCapturedLive",
+    "RoleNotAuthorised",
 ]
 
 
@@ -46,3 +48,17 @@ class EmptyQuery(InvalidRequest):
 
     code = "cir-empty-query"
     title = "Nothing to search with"
+
+
+class MalformedTemplate(InvalidRequest):
+    """A probe is not in the template format the sBMS compares (`limes.biometrics.vectors`)."""
+
+    code = "cir-malformed-template"
+    title = "Malformed biometric template"
+
+
+class RoleNotAuthorised(AccessDenied):
+    """The user's role is not one the law lets use this CIR operation (Art 20(1), 22(1), 24)."""
+
+    code = "cir-role-not-authorised"
+    title = "Role not authorised for this CIR operation"

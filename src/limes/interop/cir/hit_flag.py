@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from limes.core.clock import Clock
 from limes.core.errors import DomainError
 from limes.interop.cir.errors import EmptyQuery
-from limes.interop.cir.logs import AccessLog, AccessLogEntry
+from limes.interop.cir.logs import AccessLog, AccessLogEntry, CirOperation
 from limes.interop.cir.models import BiometricTemplate, IdentityFile, SourceSystem
-from limes.interop.cir.police import require_stated_purpose
+from limes.interop.cir.police import require_stated_purpose, require_wellformed_probes
 from limes.interop.cir.ports import IdentityRepository
 from limes.interop.cir.search import DocumentRef, RepositorySearcher, Searcher, query_fields
 
@@ -28,7 +28,7 @@ __all__ = ["FLAGGED_SYSTEMS", "HitFlag", "LawEnforcementHitFlag", "flagged_syste
 # CIR's ECRIS-TCN slot falls under Reg. (EU) 2019/818 and is never flagged here.
 FLAGGED_SYSTEMS = (SourceSystem.EES, SourceSystem.VIS, SourceSystem.ETIAS, SourceSystem.EURODAC)
 
-OPERATION = "hit_flag"
+OPERATION = CirOperation.HIT_FLAG.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,23 +73,30 @@ class LawEnforcementHitFlag:
         *,
         document: DocumentRef | None = None,
         templates: Sequence[BiometricTemplate] = (),
+        user_id: str | None = None,
     ) -> HitFlag:
-        """Which systems hold data on the person with this document or these templates (Art 22)."""
+        """Which systems hold data on the person with this document or these templates (Art 22).
+
+        `user_id` names the official who queries, for the log (Art 24(5)). A refused
+        query, or one whose search fails, is logged with the error's code (Art 24(4)).
+        """
         fields = query_fields(templates, document)
         try:
             require_stated_purpose(authority, purpose)
             if document is None and not templates:
                 raise EmptyQuery("Give a travel document or biometric templates to query with")
+            require_wellformed_probes(templates)
+            files = self._files(document, templates)
         except DomainError as refusal:
-            self._record(authority, purpose, fields, refusal.code, ())
+            self._record(authority, purpose, fields, refusal.code, (), user_id)
             raise
-        files = self._files(document, templates)
         systems = flagged_systems(files)
         explanation = [self._reason(system, document, templates) for system in systems]
         if not systems:
             explanation.append("none of the EES, VIS, ETIAS or Eurodac holds data on the person")
         shown = [found.cir_id for found in files if found.system in systems]
-        self._record(authority, purpose, fields, "flagged" if systems else "not_flagged", shown)
+        outcome = "flagged" if systems else "not_flagged"
+        self._record(authority, purpose, fields, outcome, shown, user_id)
         return HitFlag(systems, tuple(explanation))
 
     def _files(
@@ -122,6 +129,7 @@ class LawEnforcementHitFlag:
         fields: tuple[str, ...],
         outcome: str,
         references: Sequence[str],
+        user_id: str | None,
     ) -> None:
         self._log.log(
             AccessLogEntry(
@@ -133,5 +141,6 @@ class LawEnforcementHitFlag:
                 query_fields=fields,
                 outcome=outcome,
                 result_references=tuple(references),
+                user_id=user_id,
             )
         )

@@ -15,17 +15,21 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import numpy as np
+
+from limes.biometrics.vectors import MAX_QUALITY, MIN_QUALITY, TEMPLATE_DIMENSIONS
 from limes.core.clock import Clock
-from limes.core.errors import DomainError
+from limes.core.errors import DomainError, FieldError
 from limes.core.identity import PartialDate
 from limes.interop.cir.errors import (
     ChildUnderTwelve,
     EmptyQuery,
+    MalformedTemplate,
     NoLegalGround,
     NoStatedPurpose,
     NotCapturedLive,
 )
-from limes.interop.cir.logs import AccessLog, AccessLogEntry
+from limes.interop.cir.logs import AccessLog, AccessLogEntry, CirOperation
 from limes.interop.cir.models import (
     BiometricTemplate,
     IdentityData,
@@ -46,6 +50,7 @@ __all__ = [
     "require_captured_live",
     "require_child_safeguard",
     "require_stated_purpose",
+    "require_wellformed_probes",
     "youngest_age",
 ]
 
@@ -53,7 +58,8 @@ __all__ = [
 # younger than this, unless in the child's best interest.
 CHILD_AGE_LIMIT = 12
 
-OPERATION = "police_identification"
+OPERATION = CirOperation.POLICE_IDENTIFICATION.value
+_FLOAT32_BYTES = 4
 
 
 class IdentificationGround(StrEnum):
@@ -72,6 +78,7 @@ class IdentificationRequest:
     `ground` may be given as text from an API; anything outside the enum is refused.
     The age is the estimated age in years or the date of birth the person gave; with
     both, the younger reading counts. `document` is the one the person presented, if any.
+    `user_id` names the official who queries, for the log (Art 24(5)).
     """
 
     authority: str
@@ -83,6 +90,7 @@ class IdentificationRequest:
     date_of_birth: PartialDate | None = None
     in_childs_interest: bool = False
     document: DocumentRef | None = None
+    user_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +164,37 @@ def require_child_safeguard(age: int, in_childs_interest: bool) -> None:
         )
 
 
+def require_wellformed_probes(probes: Sequence[BiometricTemplate], field: str = "probes") -> None:
+    """Refuse probes the sBMS cannot compare (for Reg. (EU) 2019/817 Art 20(2), 22(1)).
+
+    Not a legal rule: the template format of limes (`limes.biometrics.vectors`), checked
+    before the search so that a bad probe is refused, and logged (Art 24), as such.
+    """
+    for index, probe in enumerate(probes):
+        where = f"{field}[{index}]"
+        values = TEMPLATE_DIMENSIONS[probe.modality]
+        size = values * _FLOAT32_BYTES
+        reason = None
+        if len(probe.vector) != size:
+            reason = (
+                f"{len(probe.vector)} bytes; a {probe.modality} template is {values} "
+                f"little-endian float32 values ({size} bytes)"
+            )
+        elif not np.all(np.isfinite(np.frombuffer(probe.vector, dtype="<f4"))):
+            reason = "holds NaN or infinite values; send the template as extracted"
+        if reason is not None:
+            raise MalformedTemplate(
+                f"{where} is not a {probe.modality} template: {reason}",
+                [FieldError(f"{where}.vector", reason)],
+            )
+        if not MIN_QUALITY <= probe.quality <= MAX_QUALITY:
+            reason = f"{probe.quality} is outside {MIN_QUALITY}-{MAX_QUALITY}"
+            raise MalformedTemplate(
+                f"{where}.quality: {reason}; give the capture's quality score from 0 to 100",
+                [FieldError(f"{where}.quality", reason)],
+            )
+
+
 class PoliceIdentification:
     """Police identification in the CIR (Reg. (EU) 2019/817 Art 20), logged per Art 24."""
 
@@ -173,13 +212,17 @@ class PoliceIdentification:
         self._searcher = searcher if searcher is not None else RepositorySearcher(repository)
 
     def identify(self, request: IdentificationRequest) -> Identification:
-        """Identify a person from live biometrics (Reg. (EU) 2019/817 Art 20), logging the request."""
+        """Identify a person from live biometrics (Reg. (EU) 2019/817 Art 20), logging the request.
+
+        A refused request, or one whose search fails, is logged with the error's code
+        as its outcome before the error is raised (Art 24).
+        """
         try:
             ground = self._admit(request)
+            hits = self._searcher.search(request.probes, request.document)
         except DomainError as refusal:
             self._record(request, refusal.code, ())
             raise
-        hits = self._searcher.search(request.probes, request.document)
         persons: list[IdentifiedPerson] = []
         references: list[str] = []
         explanation: list[str] = []
@@ -203,6 +246,7 @@ class PoliceIdentification:
         require_child_safeguard(age, request.in_childs_interest)
         if not request.probes:
             raise EmptyQuery("Give at least one biometric template taken from the person")
+        require_wellformed_probes(request.probes)
         return ground
 
     def _record(
@@ -223,6 +267,7 @@ class PoliceIdentification:
                 query_fields=query_fields(request.probes, request.document),
                 outcome=outcome,
                 result_references=tuple(references),
+                user_id=request.user_id,
             )
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -74,4 +75,12 @@ class IdentityRepository(Protocol):
 
     def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
         """(cir_id, template) for every file holding a template of this modality."""
+        ...
+
+
+class IdentityStore(Protocol):
+    """Opens read transactions over the CIR, one per police or law-enforcement query."""
+
+    def reading(self) -> AbstractContextManager[IdentityRepository]:
+        """A read-only unit of work; it takes no writer lock."""
         ...

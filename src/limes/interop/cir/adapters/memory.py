@@ -7,7 +7,8 @@ hands instants back in UTC as the database does. It has no transactions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -23,7 +24,7 @@ from limes.interop.cir.models import (
     TravelDocument,
 )
 
-__all__ = ["MemoryIdentityRepository"]
+__all__ = ["MemoryIdentityRepository", "MemoryIdentityStore"]
 
 _DocumentKey = tuple[SourceSystem, str, str]
 _MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
@@ -167,6 +168,18 @@ class MemoryIdentityRepository:
             if holder is not None and holder != cir_id:
                 raise Conflict(f"the travel document is already in a {system} file of the CIR")
         return keys
+
+
+class MemoryIdentityStore:
+    """`IdentityStore` over one `MemoryIdentityRepository`, which has no transactions."""
+
+    def __init__(self, repository: MemoryIdentityRepository | None = None) -> None:
+        self.repository = repository if repository is not None else MemoryIdentityRepository()
+
+    @contextmanager
+    def reading(self) -> Iterator[MemoryIdentityRepository]:
+        """The repository itself."""
+        yield self.repository
 
 
 def _key(system: SourceSystem, document: TravelDocument) -> _DocumentKey:

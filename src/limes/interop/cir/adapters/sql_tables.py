@@ -11,6 +11,10 @@ Tables (one row per file, per document, per template, per change):
 * `cir_identity_changes`: every creation, update and erasure of a file, in commit
   order, written in the transaction that made it; the multiple-identity detector
   reads it to launch detection for each (2019/817 Art 27(1)).
+* `cir_access_log`: one row per police identification or hit-flag query, refused or
+  not (2019/817 Art 24): who, why, on what ground, the kinds of data searched with,
+  the outcome and the cir_ids that answered; never the data queried or returned.
+  Written in its own transaction (`sql_access`), so a refusal's entry is kept.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     PrimaryKeyConstraint,
     SmallInteger,
     String,
     Table,
+    Text,
     UniqueConstraint,
     bindparam,
     delete,
@@ -40,6 +46,7 @@ from limes.db.metadata import UTCDateTime, metadata
 from limes.interop.cir.models import Modality, SourceSystem
 
 __all__ = [
+    "access_log",
     "biometric_templates",
     "identity_changes",
     "identity_files",
@@ -118,6 +125,31 @@ identity_changes = Table(
     Column("system", String(_ENUM), nullable=False),
     Column("kind", String(_ENUM), nullable=False),  # "written" or "erased"
     Column("changed_at", UTCDateTime, nullable=False),
+)
+
+access_log = Table(
+    "cir_access_log",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("at", UTCDateTime, nullable=False),
+    Column("operation", String(32), nullable=False),  # "police_identification" or "hit_flag"
+    # Free text as the requester stated it (or their account holds it): no length that
+    # PostgreSQL would enforce, so that an entry is never refused for being long.
+    Column("authority", String, nullable=False),
+    Column("user_id", String, nullable=True),
+    Column("purpose", Text, nullable=False),
+    Column("ground", String, nullable=True),
+    Column("query_fields", Text, nullable=False),  # JSON array of kinds: "biometric:face"
+    Column("outcome", String(64), nullable=False),
+    Column("result_references", Text, nullable=False),  # JSON array of cir_ids
+    # Supervision reads one authority's entries, newest first, or everyone's.
+    Index("ix_cir_access_log_authority_at", "authority", "at"),
+    Index("ix_cir_access_log_at", "at"),
 )
 
 _files, _docs, _tpls = identity_files, travel_documents, biometric_templates
@@ -203,6 +235,22 @@ CHANGES_AFTER = (
 )
 LAST_CHANGE = select(_chg.c.seq).order_by(_chg.c.seq.desc()).limit(1)
 FILE_SYSTEM = select(_files.c.system).where(_files.c.cir_id == bindparam("cir_id"))
+
+_log = access_log
+INSERT_ACCESS_LOG = insert(_log)
+# Newest first; entries of one instant (a fixed clock, a busy second) in reverse order
+# of writing. The filters are added per call (`sql_access.SqlAccessLog.read`).
+READ_ACCESS_LOG = select(
+    _log.c.at,
+    _log.c.operation,
+    _log.c.authority,
+    _log.c.purpose,
+    _log.c.ground,
+    _log.c.query_fields,
+    _log.c.outcome,
+    _log.c.result_references,
+    _log.c.user_id,
+).order_by(_log.c.at.desc(), _log.c.id.desc())
 
 SYSTEM_ORDER = {system: index for index, system in enumerate(SourceSystem)}
 MODALITY_ORDER = {modality: index for index, modality in enumerate(Modality)}
