@@ -59,7 +59,8 @@ def test_a_resembling_traveller_makes_a_yellow_link_in_the_queue(
 ) -> None:
     link = yellow_link(client, guard)
     assert link["colour"] == "yellow"
-    assert link["responsible_authority"] == "border_authority"
+    # Art 29(1)(a): the border authority of the state whose crossing point recorded it.
+    assert link["responsible_authority"] == "border_authority:FRA"
     assert any("biometrics: different" in r for r in link["reasons"])
     assert link["reasons"][-1].startswith("Yellow link, Art 30")
     queue = client.get("/api/v1/mid/links", headers=guard).json()
@@ -94,6 +95,22 @@ def test_a_decision_is_recorded_once_and_a_late_one_gets_the_state(
     case = client.get(f"/api/v1/mid/links/{link['link_id']}", headers=guard).json()
     assert case["link"]["colour"] == "green"
     assert case["identity_confirmation_file"] is not None
+
+
+def test_another_member_states_guard_neither_sees_nor_decides_the_link(
+    client: TestClient, guard: dict[str, str]
+) -> None:
+    link = yellow_link(client, guard)
+    croatian = sign_in(client, "guard-land")
+    assert client.get("/api/v1/mid/links", headers=croatian).json() == []
+    url = f"/api/v1/mid/links/{link['link_id']}/decisions"
+    refused = client.post(url, json={"colour": "green"}, headers=croatian)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "mid-not-responsible-authority"
+    assert "border_authority:FRA" in refused.json()["detail"]
+    french = sign_in(client, "guard-orly")
+    queue = client.get("/api/v1/mid/links", headers=french).json()
+    assert [p["link"]["link_id"] for p in queue] == [link["link_id"]]
 
 
 def test_bad_decisions_are_refused_with_what_to_fix(

@@ -314,6 +314,33 @@ def test_update_replaces_identity_and_documents(store: Store) -> None:
         assert repository.templates("cir-1") == [FACE]
 
 
+def test_the_member_state_that_last_wrote_a_file_is_kept(store: Store) -> None:
+    """2019/817 Art 29(1): the state creating or updating the data verifies its links."""
+    add(store, replace(identity_file(), member_state="FRA"))
+    with store.transaction() as repository:
+        repository.update("cir-1", identity(surname="Kovalenka"), [PASSPORT], LATER)
+    with store.transaction() as repository:
+        found = repository.get("cir-1")
+        assert found is not None
+        assert found.member_state == "FRA"
+        repository.put_templates("cir-1", [FACE], LATER, "DEU")
+    with store.transaction() as repository:
+        found = repository.get("cir-1")
+        assert found is not None
+        assert found.member_state == "DEU"
+        repository.update("cir-1", identity(), [PASSPORT], LATER, "HRV")
+    with store.transaction() as repository:
+        found = repository.get("cir-1")
+        assert found is not None
+        assert found.member_state == "HRV"
+        assert found.identity == identity()
+    add(store, identity_file("cir-2", documents=()))
+    with store.transaction() as repository:
+        unnamed = repository.get("cir-2")
+        assert unnamed is not None
+        assert unnamed.member_state is None
+
+
 def test_update_of_an_unknown_file_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound), store.transaction() as repository:
         repository.update("nobody", identity(), [], LATER)

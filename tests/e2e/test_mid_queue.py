@@ -47,7 +47,7 @@ def test_a_resembling_traveller_is_verified_in_the_queue(
     # A second guard opens the same link before the first one decides.
     other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     late = other.new_page()
-    sign_in_at_desk(late, desk_url, user="guard-land")
+    sign_in_at_desk(late, desk_url, user="guard-orly")
     late.goto(f"{desk_url}/mid/queue")
     expect(late.get_by_test_id("mid-queue-row")).to_have_count(1)
 

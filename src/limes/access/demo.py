@@ -12,6 +12,7 @@ DEMO_PASSWORD = "limes-demo"  # noqa: S105 - the documented demo password
 _DEMO = (
     ("guard", "Border guard, Paris CDG", Role.BORDER_GUARD, "FRA-PAF"),
     ("guard-land", "Border guard, Bajakovo", Role.BORDER_GUARD, "HRV-GRANICNA"),
+    ("guard-orly", "Border guard, Paris Orly", Role.BORDER_GUARD, "FRA-PAF"),
     ("immigration", "Immigration officer", Role.IMMIGRATION_AUTHORITY, "FRA-DGEF"),
     ("carrier", "Airline check-in agent", Role.CARRIER, "CARRIER-LX"),
     ("traveller", "A traveller", Role.TRAVELLER, "PUBLIC"),

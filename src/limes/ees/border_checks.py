@@ -111,10 +111,12 @@ def file_for(
 ) -> tuple[IndividualFile, bool]:
     """The traveller's file, created (with its CIR file) when there is none."""
     templates = request.capture.templates if store_templates else ()
+    # 2019/817 Art 29(1): the state recording the data verifies the links it brings.
+    member_state = check.crossing_point.country
     if check.individual_file is not None and check.identity is not None:
         individual_file = check.individual_file
         if templates and individual_file.completeness is Completeness.PENDING_BIOMETRICS:
-            uow.identities.put_templates(check.identity.cir_id, templates, at)
+            uow.identities.put_templates(check.identity.cir_id, templates, at, member_state)
             individual_file = replace(
                 individual_file,
                 fingerprint_status=fingerprint_status,
@@ -132,6 +134,7 @@ def file_for(
         documents=(travel_document_of(document),),
         created_at=at,
         updated_at=at,
+        member_state=member_state,
     )
     uow.identities.add(identity, templates)
     individual_file = IndividualFile(
@@ -152,14 +155,18 @@ def complete_at_exit(
     individual_file: IndividualFile,
     request: CrossingRequest,
     at: datetime,
+    member_state: str | None,
 ) -> IndividualFile:
-    """EES Art 17(4): fingerprints temporarily impossible at entry are taken at exit."""
+    """EES Art 17(4): fingerprints temporarily impossible at entry are taken at exit.
+
+    `member_state` is the state of the exit's crossing point (2019/817 Art 29(1)).
+    """
     if (
         individual_file.fingerprint_status is FingerprintStatus.TEMPORARILY_IMPOSSIBLE
         and request.capture.fingers
     ):
         fingers = tuple(t for t in request.capture.templates if t.modality.is_finger)
-        uow.identities.put_templates(individual_file.cir_id, fingers, at)
+        uow.identities.put_templates(individual_file.cir_id, fingers, at, member_state)
         return replace(
             individual_file, fingerprint_status=FingerprintStatus.CAPTURED, updated_at=at
         )

@@ -252,7 +252,9 @@ class EesService:
                 ),
             )
             uow.ees.update_entry(closed)
-            individual_file = complete_at_exit(uow, individual_file, request, at)
+            individual_file = complete_at_exit(
+                uow, individual_file, request, at, check.crossing_point.country
+            )
             uow.ees.update_file(
                 replace(individual_file, last_exit_or_refusal=at.date(), updated_at=at)
             )

@@ -51,6 +51,8 @@ def test_first_entry_creates_the_file_in_the_cir_and_records_the_stay(
     identity = state.identities.get(individual_file.cir_id)
     assert identity is not None
     assert identity.identity.surname.original == "OKAFOR"
+    # 2019/817 Art 29(1): the state of the crossing point verifies the links it brings.
+    assert identity.member_state == AIRPORT.country
     assert {t.modality for t in state.identities.templates(individual_file.cir_id)} == {
         Modality.FACE,
         Modality.RIGHT_INDEX,

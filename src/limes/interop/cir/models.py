@@ -63,6 +63,9 @@ class IdentityFile:
     documents: tuple[TravelDocument, ...]
     created_at: datetime
     updated_at: datetime
+    # The Member State (alpha-3) whose authority created or last updated the file: its
+    # authority verifies the links this creates (Reg. (EU) 2019/817 Art 29(1)).
+    member_state: str | None = None
 
 
 class ChangeKind(StrEnum):

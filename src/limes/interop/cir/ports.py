@@ -41,8 +41,9 @@ class IdentityRepository(Protocol):
         identity: IdentityData,
         documents: Sequence[TravelDocument],
         at: datetime,
+        member_state: str | None = None,
     ) -> None:
-        """Replace the identity data and documents of a file."""
+        """Replace the identity data and documents of a file; a named state becomes its own."""
         ...
 
     def templates(
@@ -52,9 +53,13 @@ class IdentityRepository(Protocol):
         ...
 
     def put_templates(
-        self, cir_id: str, templates: Sequence[BiometricTemplate], at: datetime
+        self,
+        cir_id: str,
+        templates: Sequence[BiometricTemplate],
+        at: datetime,
+        member_state: str | None = None,
     ) -> None:
-        """Add templates at `at`, replacing any of the same modality."""
+        """Add templates at `at`, replacing any of the same modality; a named state becomes its own."""
         ...
 
     def erase(self, cir_id: str, at: datetime) -> bool:

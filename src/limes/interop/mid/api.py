@@ -194,7 +194,7 @@ def verification_queue(
     """Art 29-30: yellow links awaiting verification, oldest first; an officer sees their own."""
     require_role(user, *READERS)
     authority = acting_authority(user)
-    pending = services.mid.pending(authority.code if authority else None, limit)
+    pending = services.mid.pending(authority, limit)
     return [_pending_public(p) for p in pending]
 
 

@@ -20,6 +20,7 @@ from limes.access.models import User
 from limes.core.errors import AccessDenied, DomainError, NotFound
 from limes.interop.mid.domain.errors import InvalidDecision, LinkAlreadyDecided
 from limes.interop.mid.domain.models import LinkColour, ResponsibleAuthority
+from limes.interop.mid.domain.rules import verifies_link
 from limes.interop.mid.officers import READERS, acting_authority
 from limes.interop.mid.service import LinkCase
 from limes.web.deps import services_of
@@ -89,14 +90,13 @@ def queue_page(request: Request) -> Response:
         return refused or to_login(QUEUE_PATH)
     authority = acting_authority(user)
     mid = services_of(request).mid
-    code = authority.code if authority else None
     return templates.TemplateResponse(
         request,
         "mid_queue.html",
         {
             "user": user_context(user),
-            "pending": mid.pending(code, 200),
-            "total": mid.count_pending(code),
+            "pending": mid.pending(authority, 200),
+            "total": mid.count_pending(authority),
             "authority": authority,
         },
     )
@@ -195,7 +195,7 @@ def _case_response(
             "may_decide": (
                 authority is not None
                 and case.link.colour is LinkColour.YELLOW
-                and authority.code == case.link.responsible_authority
+                and verifies_link(authority, case.link)
             ),
             "decisions": DECISIONS,
             "notice": notice,

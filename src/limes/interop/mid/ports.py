@@ -70,12 +70,12 @@ class MidRepository(Protocol):
         """Write a decided link if it still has colour `expected` and no decision; else False."""
         ...
 
-    def pending(self, authority: str | None, limit: int) -> list[Link]:
-        """Yellow links awaiting verification, oldest first, of one authority or all."""
+    def pending(self, authorities: Sequence[str] | None, limit: int) -> list[Link]:
+        """Yellow links awaiting verification, oldest first, of some authorities (codes) or all."""
         ...
 
-    def count_pending(self, authority: str | None) -> int:
-        """How many yellow links await verification, of one authority or all."""
+    def count_pending(self, authorities: Sequence[str] | None) -> int:
+        """How many yellow links await verification, of some authorities (codes) or all."""
         ...
 
     def remove_links(self, link_ids: Sequence[str]) -> None:

@@ -38,6 +38,7 @@ from limes.interop.mid.domain.models import (
     Link,
     LinkColour,
     RecordRef,
+    ResponsibleAuthority,
 )
 from limes.interop.mid.domain.rules import (
     FILED_COLOURS,
@@ -46,6 +47,7 @@ from limes.interop.mid.domain.rules import (
     identity_confirmation_file,
     responsible_authority,
     verification_deadline,
+    verified_codes,
 )
 from limes.interop.mid.linking import (
     NO_BIOMETRICS,
@@ -237,7 +239,9 @@ class MidService:
             detected = judge(record, other.record, evidence)
             if detected is None:
                 continue
-            authority = responsible_authority(detected.a, detected.b, record.ref.system)
+            authority = responsible_authority(
+                detected.a, detected.b, record.ref.system, member_state=identity_file.member_state
+            )
             link = create_link(
                 self._new_id("L"),
                 detected.a,
@@ -311,18 +315,25 @@ class MidService:
         with self._store.unit_of_work(write=False) as uow:
             return uow.mid.links_of(record_id)
 
-    def pending(self, authority: str | None = None, limit: int = 100) -> list[PendingLink]:
-        """The verification queue: yellow links, oldest first, with their deadlines (Art 29)."""
+    def pending(
+        self, authority: ResponsibleAuthority | None = None, limit: int = 100
+    ) -> list[PendingLink]:
+        """The verification queue: yellow links, oldest first, with their deadlines (Art 29).
+
+        Of the links `authority` verifies (`rules.verifies`), or all.
+        """
         now = self._clock.now()
+        codes = verified_codes(authority) if authority is not None else None
         with self._store.unit_of_work(write=False) as uow:
-            links = uow.mid.pending(authority, limit)
+            links = uow.mid.pending(codes, limit)
         deadlines = [verification_deadline(link) for link in links]
         return [PendingLink(link, d, d < now) for link, d in zip(links, deadlines, strict=True)]
 
-    def count_pending(self, authority: str | None = None) -> int:
-        """How many yellow links await verification."""
+    def count_pending(self, authority: ResponsibleAuthority | None = None) -> int:
+        """How many yellow links await verification (of those `authority` verifies, or all)."""
+        codes = verified_codes(authority) if authority is not None else None
         with self._store.unit_of_work(write=False) as uow:
-            return uow.mid.count_pending(authority)
+            return uow.mid.count_pending(codes)
 
     def case(self, link_id: str) -> LinkCase:
         """A link with both identities, its deadline and its identity confirmation file."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,7 +26,12 @@ from limes.interop.mid.domain.errors import (
     LinkAlreadyDecided,
     NotResponsibleAuthority,
 )
-from limes.interop.mid.domain.models import LinkColour, RecordRef
+from limes.interop.mid.domain.models import (
+    AuthorityKind,
+    LinkColour,
+    RecordRef,
+    ResponsibleAuthority,
+)
 from limes.interop.mid.linking import IndexedRecord
 from limes.interop.mid.ports import StoredRecord
 from limes.interop.mid.service import MidService
@@ -121,6 +127,43 @@ def test_a_resembling_identity_gets_a_yellow_link_with_its_reasons(
     assert pending.link == link
     assert pending.deadline == NOW + timedelta(hours=8)
     assert not pending.overdue
+
+
+def test_the_member_state_that_wrote_the_file_verifies_its_links(
+    engine: Engine, mid: MidService
+) -> None:
+    """Art 29(1)(a): the border authority of the state that recorded the EES data."""
+    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    mid.detect_changes()
+    croatian = replace(identity_file("C2", "KOVALENKA", document="FB7654321"), member_state="HRV")
+    store(engine, (croatian, ()))
+    (link,) = mid.detect_changes().links
+    assert link.responsible_authority == "border_authority:HRV"
+    croatia = ResponsibleAuthority(AuthorityKind.BORDER, "HRV")
+    france = ResponsibleAuthority(AuthorityKind.BORDER, "FRA")
+    assert [p.link for p in mid.pending(croatia)] == [link]
+    assert mid.count_pending(croatia) == 1
+    assert mid.pending(france) == []
+    assert mid.count_pending(france) == 0
+    assert [p.link for p in mid.pending()] == [link]
+    with pytest.raises(NotResponsibleAuthority):
+        mid.decide(
+            link.link_id,
+            LinkColour.GREEN,
+            decided_by="guard",
+            authority=france.code,
+            justification="",
+            expected_colour=LinkColour.YELLOW,
+        )
+    decided = mid.decide(
+        link.link_id,
+        LinkColour.GREEN,
+        decided_by="guard-land",
+        authority=croatia.code,
+        justification="",
+        expected_colour=LinkColour.YELLOW,
+    )
+    assert decided.colour is LinkColour.GREEN
 
 
 def test_nothing_is_detected_twice(engine: Engine, mid: MidService) -> None:

@@ -19,11 +19,13 @@ from limes.interop.mid.domain import (
     LinkNotPending,
     NotResponsibleAuthority,
     RecordRef,
+    ResponsibleAuthority,
     UnrelatedLink,
     decide,
     identity_confirmation_file,
     verification_deadline,
 )
+from limes.interop.mid.domain.rules import verified_codes, verifies, verifies_link
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 T1 = T0 + timedelta(hours=1)
@@ -94,6 +96,35 @@ def test_only_the_responsible_authority_decides() -> None:
     with pytest.raises(NotResponsibleAuthority) as raised:
         decide(yellow_link(), GREEN, "officer-9", "visa_authority:ITA", T1, "", YELLOW)
     assert raised.value.code == "mid-not-responsible-authority"
+
+
+def test_the_border_authority_of_another_member_state_does_not_decide() -> None:
+    with pytest.raises(NotResponsibleAuthority) as raised:
+        decide(yellow_link(), GREEN, "officer-9", "border_authority:HRV", T1, "", YELLOW)
+    assert "border_authority:FRA" in raised.value.detail
+    with pytest.raises(NotResponsibleAuthority):
+        decide(yellow_link(), GREEN, "officer-9", "no such authority", T1, "", YELLOW)
+
+
+def test_a_link_without_member_state_is_decided_by_that_authority_of_any_state() -> None:
+    stateless = replace(yellow_link(), responsible_authority="border_authority")
+    decided = decide(stateless, GREEN, "officer-9", "border_authority:HRV", T1, "", YELLOW)
+    assert decided.verification is not None
+    assert decided.verification.authority == "border_authority:HRV"
+    with pytest.raises(NotResponsibleAuthority):
+        decide(stateless, GREEN, "officer-9", "visa_authority:HRV", T1, "", YELLOW)
+
+
+def test_what_an_authority_verifies() -> None:
+    france = ResponsibleAuthority(AuthorityKind.BORDER, "FRA")
+    assert verifies(france, ResponsibleAuthority(AuthorityKind.BORDER, "FRA"))
+    assert verifies(france, ResponsibleAuthority(AuthorityKind.BORDER))
+    assert not verifies(france, ResponsibleAuthority(AuthorityKind.BORDER, "HRV"))
+    assert not verifies(france, ResponsibleAuthority(AuthorityKind.VISA, "FRA"))
+    assert verified_codes(france) == ("border_authority:FRA", "border_authority")
+    assert verified_codes(ResponsibleAuthority(AuthorityKind.BORDER)) == ("border_authority",)
+    assert verifies_link(france, yellow_link())
+    assert not verifies_link(france, replace(yellow_link(), responsible_authority="?"))
 
 
 def test_a_white_link_is_not_pending() -> None:

@@ -6,7 +6,7 @@ the outcome and the files that answered. It holds none of the personal data quer
 
 Revision ID: 0007_cir_access_log
 Revises: 0006_mid_conjunctive_keys
-Create Date: 2026-12-09 10:00:00
+Create Date: 2026-12-07 17:20:00
 """
 
 from __future__ import annotations

@@ -76,8 +76,11 @@ class MemoryIdentityRepository:
         identity: IdentityData,
         documents: Sequence[TravelDocument],
         at: datetime,
+        member_state: str | None = None,
     ) -> None:
         """Replace the identity data and documents of a file; `at` becomes its updated_at.
+
+        `member_state` updating the file becomes its `member_state` (Art 29(1)).
 
         Raises:
             NotFound: there is no such file.
@@ -92,7 +95,11 @@ class MemoryIdentityRepository:
             del self._documents[_key(current.system, old)]
         self._documents.update(dict.fromkeys(keys, cir_id))
         self._files[cir_id] = replace(
-            current, identity=identity, documents=tuple(documents), updated_at=updated_at
+            current,
+            identity=identity,
+            documents=tuple(documents),
+            updated_at=updated_at,
+            member_state=member_state or current.member_state,
         )
         self._record(cir_id, current.system, updated_at, ChangeKind.WRITTEN)
 
@@ -105,9 +112,15 @@ class MemoryIdentityRepository:
         return [held[modality] for modality in sorted(wanted, key=_MODALITY_ORDER.__getitem__)]
 
     def put_templates(
-        self, cir_id: str, templates: Sequence[BiometricTemplate], at: datetime
+        self,
+        cir_id: str,
+        templates: Sequence[BiometricTemplate],
+        at: datetime,
+        member_state: str | None = None,
     ) -> None:
         """Add templates at `at`, replacing any of the same modality.
+
+        `member_state` updating the file becomes its `member_state` (Art 29(1)).
 
         Raises:
             NotFound: there is no such file.
@@ -119,6 +132,8 @@ class MemoryIdentityRepository:
         by_modality = _by_modality(templates)
         if by_modality:
             self._templates[cir_id].update(by_modality)
+            if member_state is not None:
+                self._files[cir_id] = replace(held, member_state=member_state)
             self._record(cir_id, held.system, at, ChangeKind.WRITTEN)
 
     def erase(self, cir_id: str, at: datetime) -> bool:

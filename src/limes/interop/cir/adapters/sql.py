@@ -35,6 +35,7 @@ from limes.interop.cir.adapters.sql_tables import (
     INSERT_TEMPLATES,
     LAST_CHANGE,
     MODALITY_ORDER,
+    SET_MEMBER_STATE,
     SYSTEM_ORDER,
     TEMPLATES,
     TEMPLATES_OF,
@@ -91,6 +92,7 @@ class SqlIdentityRepository:
                 source_reference=identity_file.source_reference,
                 created_at=_utc(identity_file.created_at),
                 updated_at=_utc(identity_file.updated_at),
+                member_state=identity_file.member_state,
             )
             file_rows.append(file_row)
             document_rows += _document_rows(
@@ -137,15 +139,18 @@ class SqlIdentityRepository:
         identity: IdentityData,
         documents: Sequence[TravelDocument],
         at: datetime,
+        member_state: str | None = None,
     ) -> None:
         """Replace the identity data and documents of a file; `at` becomes its updated_at.
+
+        `member_state` updating the file becomes its `member_state` (Art 29(1)).
 
         Raises:
             NotFound: there is no such file.
             Conflict: a document is already in another file of the system.
         """
         values = _identity_row(identity)
-        values.update(b_cir_id=cir_id, updated_at=_utc(at))
+        values.update(b_cir_id=cir_id, updated_at=_utc(at), member_state=member_state)
         try:
             system = self._connection.execute(UPDATE_FILE, values).scalar()
             if system is None:
@@ -182,9 +187,15 @@ class SqlIdentityRepository:
         return found
 
     def put_templates(
-        self, cir_id: str, templates: Sequence[BiometricTemplate], at: datetime
+        self,
+        cir_id: str,
+        templates: Sequence[BiometricTemplate],
+        at: datetime,
+        member_state: str | None = None,
     ) -> None:
         """Add templates, replacing any of the same modality; `at` is when.
+
+        `member_state` updating the file becomes its `member_state` (Art 29(1)).
 
         Raises:
             NotFound: there is no such file.
@@ -199,6 +210,10 @@ class SqlIdentityRepository:
             modalities = [template.modality.value for template in templates]
             self._connection.execute(DELETE_TEMPLATES, {"cir_id": cir_id, "modalities": modalities})
             self._connection.execute(INSERT_TEMPLATES, _template_rows(cir_id, templates))
+            if member_state is not None:
+                self._connection.execute(
+                    SET_MEMBER_STATE, {"b_cir_id": cir_id, "member_state": member_state}
+                )
             self._connection.execute(INSERT_CHANGES, _change_row(cir_id, system, _utc(at)))
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
@@ -357,4 +372,5 @@ def _identity_file(rows: Sequence[Row[Any]]) -> IdentityFile | None:
         documents=documents,
         created_at=first["created_at"],
         updated_at=first["updated_at"],
+        member_state=first["member_state"],
     )

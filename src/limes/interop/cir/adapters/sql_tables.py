@@ -41,6 +41,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import func as sa_func
 
 from limes.db.metadata import UTCDateTime, metadata
 from limes.interop.cir.models import Modality, SourceSystem
@@ -73,6 +74,7 @@ identity_files = Table(
     Column("nationalities", String, nullable=False),  # "UKR,GRC"; "" for none
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("member_state", String(3), nullable=True),  # Art 29(1): who created or updated
 )
 
 travel_documents = Table(
@@ -201,12 +203,20 @@ EXISTS = select(exists().where(_files.c.cir_id == bindparam("cir_id")))
 INSERT_FILE = insert(_files)
 INSERT_DOCUMENTS = insert(_docs)
 INSERT_TEMPLATES = insert(_tpls)
-_UPDATE_KEEPS = frozenset({"cir_id", "system", "source_reference", "created_at"})
+_UPDATE_KEEPS = frozenset({"cir_id", "system", "source_reference", "created_at", "member_state"})
+# An update by no named Member State keeps the one recorded.
+_UPDATED_STATE = sa_func.coalesce(bindparam("member_state", type_=String), _files.c.member_state)
 UPDATE_FILE = (
     update(_files)
     .where(_files.c.cir_id == bindparam("b_cir_id"))
     .values({c.name: bindparam(c.name) for c in _files.c if c.name not in _UPDATE_KEEPS})
+    .values(member_state=_UPDATED_STATE)
     .returning(_files.c.system)
+)
+SET_MEMBER_STATE = (
+    update(_files)
+    .where(_files.c.cir_id == bindparam("b_cir_id"))
+    .values(member_state=bindparam("member_state"))
 )
 DELETE_DOCUMENTS = delete(_docs).where(_docs.c.cir_id == bindparam("cir_id"))
 DELETE_TEMPLATES = delete(_tpls).where(

@@ -89,9 +89,13 @@ _PENDING = (
     .order_by(_links.c.created_at, _links.c.link_id)
     .limit(bindparam("limit"))
 )
-_PENDING_OF = _PENDING.where(_links.c.responsible_authority == bindparam("authority"))
+_PENDING_OF = _PENDING.where(
+    _links.c.responsible_authority.in_(bindparam("authorities", expanding=True))
+)
 _COUNT_PENDING = select(sa_func.count()).where(_links.c.colour == LinkColour.YELLOW.value)
-_COUNT_PENDING_OF = _COUNT_PENDING.where(_links.c.responsible_authority == bindparam("authority"))
+_COUNT_PENDING_OF = _COUNT_PENDING.where(
+    _links.c.responsible_authority.in_(bindparam("authorities", expanding=True))
+)
 _DECIDE = (
     update(_links)
     .where(
@@ -269,19 +273,21 @@ class SqlMidRepository:
         )
         return result.rowcount == 1
 
-    def pending(self, authority: str | None, limit: int) -> list[Link]:
-        """Yellow links awaiting verification, oldest first, of one authority or all."""
-        if authority is None:
+    def pending(self, authorities: Sequence[str] | None, limit: int) -> list[Link]:
+        """Yellow links awaiting verification, oldest first, of some authorities or all."""
+        if authorities is None:
             rows = self._c.execute(_PENDING, {"limit": limit})
         else:
-            rows = self._c.execute(_PENDING_OF, {"limit": limit, "authority": authority})
+            parameters = {"limit": limit, "authorities": list(authorities)}
+            rows = self._c.execute(_PENDING_OF, parameters)
         return [_link(row) for row in rows]
 
-    def count_pending(self, authority: str | None) -> int:
-        """How many yellow links await verification, of one authority or all."""
-        if authority is None:
+    def count_pending(self, authorities: Sequence[str] | None) -> int:
+        """How many yellow links await verification, of some authorities or all."""
+        if authorities is None:
             return int(self._c.execute(_COUNT_PENDING).scalar() or 0)
-        return int(self._c.execute(_COUNT_PENDING_OF, {"authority": authority}).scalar() or 0)
+        parameters = {"authorities": list(authorities)}
+        return int(self._c.execute(_COUNT_PENDING_OF, parameters).scalar() or 0)
 
     def remove_links(self, link_ids: Sequence[str]) -> None:
         """Delete links (and their places in identity confirmation files)."""

@@ -192,6 +192,31 @@ _BY_SYSTEM: Mapping[LinkedSystem, AuthorityKind] = MappingProxyType(
 )
 
 
+def verifies(acting: ResponsibleAuthority, responsible: ResponsibleAuthority) -> bool:
+    """Art 29(1): whether an officer acting for `acting` verifies a link of `responsible`.
+
+    The authority of the same kind and Member State; a link whose data carried no
+    Member State (stored before limes recorded it) by that kind of authority in any.
+    """
+    if acting.kind is not responsible.kind:
+        return False
+    return responsible.member_state is None or responsible.member_state == acting.member_state
+
+
+def verifies_link(acting: ResponsibleAuthority, link: Link) -> bool:
+    """Art 29(1): whether an officer acting for `acting` verifies this link."""
+    try:
+        return verifies(acting, ResponsibleAuthority.parse(link.responsible_authority))
+    except ValueError:
+        return False
+
+
+def verified_codes(acting: ResponsibleAuthority) -> tuple[str, ...]:
+    """The authority codes of the links `acting` verifies (`verifies`), for the queue."""
+    stateless = ResponsibleAuthority(acting.kind).code
+    return (acting.code,) if acting.code == stateless else (acting.code, stateless)
+
+
 def decide(
     link: Link,
     decision_colour: LinkColour,
@@ -216,7 +241,7 @@ def decide(
     Returns:
         The link with the decided colour and the decision recorded; the input is unchanged.
     """
-    if authority != link.responsible_authority:
+    if not verifies(_authority(authority), _authority(link.responsible_authority)):
         raise NotResponsibleAuthority(
             f"link {link.link_id} is verified by {link.responsible_authority}, not {authority}"
         )
@@ -248,6 +273,13 @@ def decide(
         updated_at=at,
         verification=verification,
     )
+
+
+def _authority(code: str) -> ResponsibleAuthority:
+    try:
+        return ResponsibleAuthority.parse(code)
+    except ValueError:
+        raise NotResponsibleAuthority(f"{code!r} names no Art 29 authority") from None
 
 
 _DECISION_ARTICLE: Mapping[LinkColour, str] = MappingProxyType(
