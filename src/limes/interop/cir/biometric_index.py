@@ -80,36 +80,38 @@ class CirBiometricIndex:
                     self._drop(cir_id)
                     identity_file = repository.get(cir_id)
                     if identity_file is not None:
-                        self._enrol(identity_file, repository.templates(cir_id, self.modalities))
+                        templates = repository.templates(cir_id, self.modalities)
+                        self._enrol(cir_id, identity_file.system, templates)
                     read[cir_id] = identity_file
                 self._seq = changes[-1].seq
         return read
 
     def _load(self, repository: IdentityRepository) -> None:
+        # The index is empty: every file's templates go in once, read in one statement
+        # per modality with their system (no file read each).
         seq = repository.last_change()
-        held: dict[str, list[BiometricTemplate]] = {}
+        held: dict[str, tuple[SourceSystem, list[BiometricTemplate]]] = {}
         for modality in self.modalities:
-            for cir_id, template in repository.all_templates(modality):
-                held.setdefault(cir_id, []).append(template)
-        for cir_id, templates in held.items():
-            identity_file = repository.get(cir_id)
-            if identity_file is not None:
-                self._drop(cir_id)
-                self._enrol(identity_file, templates)
+            for found in repository.all_templates(modality):
+                held.setdefault(found.cir_id, (found.system, []))[1].append(found.template)
+        for cir_id, (system, templates) in held.items():
+            self._enrol(cir_id, system, templates)
         self._seq = seq
         self._loaded = True
 
-    def _enrol(self, identity_file: IdentityFile, templates: Sequence[BiometricTemplate]) -> None:
-        gallery = GALLERY_OF.get(identity_file.system)
+    def _enrol(
+        self, cir_id: str, system: SourceSystem, templates: Sequence[BiometricTemplate]
+    ) -> None:
+        gallery = GALLERY_OF.get(system)
         if gallery is None or not templates:
             return
         try:
-            self.sbms.enrol(gallery, identity_file.cir_id, templates)
+            self.sbms.enrol(gallery, cir_id, templates)
         except InvalidRequest:
             # Below the sBMS enrolment quality (Art 13(3)): not searchable 1:N; the file
             # is still compared 1:1 when a document or another search finds it.
             return
-        self._enrolled.add(identity_file.cir_id)
+        self._enrolled.add(cir_id)
 
     def _drop(self, cir_id: str) -> None:
         self._enrolled.discard(cir_id)

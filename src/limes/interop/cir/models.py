@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.identity import Name, PartialDate
@@ -12,6 +13,7 @@ from limes.core.identity import Name, PartialDate
 __all__ = [
     "BiometricTemplate",
     "ChangeKind",
+    "HeldTemplate",
     "IdentityChange",
     "IdentityData",
     "IdentityFile",
@@ -66,6 +68,14 @@ class IdentityFile:
     # The Member State (alpha-3) whose authority created or last updated the file: its
     # authority verifies the links this creates (Reg. (EU) 2019/817 Art 29(1)).
     member_state: str | None = None
+
+
+class HeldTemplate(NamedTuple):
+    """A template with the file and system holding it: what fills a 1:N gallery."""
+
+    cir_id: str
+    system: SourceSystem
+    template: BiometricTemplate
 
 
 class ChangeKind(StrEnum):

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from limes.interop.cir.models import (
     BiometricTemplate,
+    HeldTemplate,
     IdentityChange,
     IdentityData,
     IdentityFile,
@@ -78,8 +79,8 @@ class IdentityRepository(Protocol):
         """Every system's file holding this travel document, in `SourceSystem` order."""
         ...
 
-    def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
-        """(cir_id, template) for every file holding a template of this modality."""
+    def all_templates(self, modality: Modality) -> list[HeldTemplate]:
+        """Every template of this modality with its file and system, by cir_id."""
         ...
 
 

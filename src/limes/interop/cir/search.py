@@ -76,8 +76,8 @@ class RepositorySearcher:
             return {f.cir_id: self._repository.templates(f.cir_id, modalities) for f in files}
         references: dict[str, list[BiometricTemplate]] = {}
         for modality in modalities:
-            for cir_id, template in self._repository.all_templates(modality):
-                references.setdefault(cir_id, []).append(template)
+            for held in self._repository.all_templates(modality):
+                references.setdefault(held.cir_id, []).append(held.template)
         return references
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from limes.interop.cir.models import Modality, SourceSystem, TravelDocument
+from limes.interop.cir.models import HeldTemplate, Modality, SourceSystem, TravelDocument
 from limes.interop.cir.ports import IdentityRepository
 from tests.unit.interop.cir.conftest import PASSPORT, capture, identity_file
 
@@ -33,6 +33,11 @@ def test_all_templates_lists_every_file_holding_the_modality(
     bob = capture("bob", (Modality.FACE,))
     repository.add(identity_file("cir-2", SourceSystem.EES, "Alice"), alice)
     repository.add(identity_file("cir-1", SourceSystem.VIS, "Bob", (OTHER,)), bob)
-    assert repository.all_templates(Modality.FACE) == [("cir-1", bob[0]), ("cir-2", alice[0])]
-    assert repository.all_templates(Modality.RIGHT_INDEX) == [("cir-2", alice[1])]
+    assert repository.all_templates(Modality.FACE) == [
+        HeldTemplate("cir-1", SourceSystem.VIS, bob[0]),
+        HeldTemplate("cir-2", SourceSystem.EES, alice[0]),
+    ]
+    assert repository.all_templates(Modality.RIGHT_INDEX) == [
+        HeldTemplate("cir-2", SourceSystem.EES, alice[1])
+    ]
     assert repository.all_templates(Modality.LEFT_LITTLE) == []

@@ -16,6 +16,7 @@ from limes.core.errors import Conflict, NotFound
 from limes.interop.cir.models import (
     BiometricTemplate,
     ChangeKind,
+    HeldTemplate,
     IdentityChange,
     IdentityData,
     IdentityFile,
@@ -164,10 +165,10 @@ class MemoryIdentityRepository:
         found = (self._documents.get((system, number, issuing_state)) for system in SourceSystem)
         return [self._files[cir_id] for cir_id in found if cir_id is not None]
 
-    def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
-        """(cir_id, template) for every file holding a template of this modality, by cir_id."""
+    def all_templates(self, modality: Modality) -> list[HeldTemplate]:
+        """Every template of this modality with its file and system, by cir_id."""
         return [
-            (cir_id, held[modality])
+            HeldTemplate(cir_id, self._files[cir_id].system, held[modality])
             for cir_id, held in sorted(self._templates.items())
             if modality in held
         ]

@@ -44,6 +44,7 @@ from limes.interop.cir.adapters.sql_tables import (
 from limes.interop.cir.models import (
     BiometricTemplate,
     ChangeKind,
+    HeldTemplate,
     IdentityChange,
     IdentityData,
     IdentityFile,
@@ -264,14 +265,18 @@ class SqlIdentityRepository:
         files.sort(key=lambda found: SYSTEM_ORDER[found.system])
         return files
 
-    def all_templates(self, modality: Modality) -> list[tuple[str, BiometricTemplate]]:
-        """(cir_id, template) for every file holding a template of this modality, by cir_id."""
+    def all_templates(self, modality: Modality) -> list[HeldTemplate]:
+        """Every template of this modality with its file and system, by cir_id."""
         try:
             rows = self._connection.execute(ALL_TEMPLATES, {"modality": modality.value}).all()
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         return [
-            (row[0], BiometricTemplate(Modality(row[1]), bytes(row[2]), row[3], bool(row[4])))
+            HeldTemplate(
+                row[0],
+                SourceSystem(row[1]),
+                BiometricTemplate(Modality(row[2]), bytes(row[3]), row[4], bool(row[5])),
+            )
             for row in rows
         ]
 

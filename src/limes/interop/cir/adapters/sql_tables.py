@@ -231,7 +231,8 @@ TEMPLATES_OF = TEMPLATES.where(_tpls.c.modality.in_(bindparam("modalities", expa
 # Every template of one modality: the stand-in gallery of CIR police identification
 # until the sBMS answers 1:N (see `limes.interop.cir.search`); it reads the table whole.
 ALL_TEMPLATES = (
-    select(_tpls.c.cir_id, *_TEMPLATE_COLUMNS)
+    select(_tpls.c.cir_id, _files.c.system, *_TEMPLATE_COLUMNS)
+    .join(_files, _files.c.cir_id == _tpls.c.cir_id)
     .where(_tpls.c.modality == bindparam("modality"))
     .order_by(_tpls.c.cir_id)
 )
