@@ -499,7 +499,7 @@ def _growth(results: Results) -> str:
     return (
         f"Growth from {small:,} to {large:,} templates (x{factor:.0f}): {'; '.join(lines)}. "
         "Exact search reads every vector, so its time is linear in the gallery. The IVF "
-        "index scans half of its lists whatever their number, so its scan is linear too but "
+        f"index scans {DEFAULT_PROBE_FRACTION:.0%} of its lists whatever their number, so its scan is linear too but "
         "reads 32-byte codes instead of 2,048-byte vectors; the lists grow as sqrt(n) "
         "(retrained at 4x growth). Memory is linear for both: the FAISS matcher keeps the "
         "float32 vectors to re-score its candidates exactly, plus about 40 bytes a template."
@@ -526,7 +526,7 @@ def report(results: Results) -> str:
         f"enrolled person. Galleries are loaded in batches of {BATCH:,} with `insert_many` "
         "(the first template through `enrol`). The FAISS matcher runs with its defaults: "
         f"exact search until {DEFAULT_TRAIN_SIZE:,} templates, then `nlist_for(n)` lists, "
-        "half of them probed, retrained when the gallery outgrows them.",
+        f"{DEFAULT_PROBE_FRACTION:.0%} of them probed, retrained when the gallery outgrows them.",
         "",
         "Latency: one probe per call through `SharedBiometricMatchingService.identify` (one "
         f"gallery, k={K}), decoding and candidates included, wall clock; p99 CPU is the "
