@@ -28,7 +28,7 @@ def test_faiss_finds_the_true_mate_first_for_99_percent_of_probes() -> None:
     matcher.insert_many(keys, np.stack([_capture(key, rng) for key in keys]))
     assert matcher.trained  # the IVF index, not exact search, is under test
     assert matcher.nlist == nlist_for(GALLERY) == 128
-    assert matcher.nprobe == 64
+    assert matcher.nprobe == 52  # 40% of the lists, rounded up
     hits = 0
     for key in keys:
         best_id, best_score = matcher.identify(_capture(key, rng), 1)[0]

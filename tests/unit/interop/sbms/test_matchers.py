@@ -202,12 +202,12 @@ def test_faiss_trains_at_train_size_and_retrains_as_the_gallery_grows() -> None:
     assert not matcher.trained
     assert _lists(matcher) == (None, None)
     matcher.insert([(ids[999], vectors[999])])
-    assert _lists(matcher) == (nlist_for(1_000), 8)  # 16 lists, half probed
+    assert _lists(matcher) == (nlist_for(1_000), 7)  # 16 lists, 40% probed (rounded up)
     matcher.insert_many(ids[1_000:1_200], vectors[1_000:1_200])
     assert matcher.nlist == 16  # 1,200 templates still call for 16 lists (39 per list)
     matcher.delete(["u3"])
     matcher.insert_many(ids[1_200:], vectors[1_200:])
-    assert _lists(matcher) == (nlist_for(3_199), 32) == (64, 32)
+    assert _lists(matcher) == (nlist_for(3_199), 26) == (64, 26)
     assert len(matcher) == 3_199
     # Every template is found by its own vector, and the deleted one is not.
     for n in (0, 999, 1_100, 3_199):
