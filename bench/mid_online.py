@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import statistics
 import tempfile
 import time
@@ -44,6 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import orjson
+from threadpoolctl import threadpool_limits
 
 from bench.sqlite_bulk import bulk_connection
 from limes.biometrics.synthetic import SyntheticBiometrics
@@ -794,7 +794,12 @@ def measure(*, quick: bool = False, log: Callable[[str], None] = print) -> list[
     pools = NamePools(SEED)
     log(f"  name pools ready ({time.perf_counter() - started:.0f} s)")
     results = []
-    with tempfile.TemporaryDirectory(prefix="limes-mid-") as workdir:
+    # One BLAS thread: a multi-threaded matrix-vector product spins badly when the
+    # cores are shared (the server's other requests, its database).
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        tempfile.TemporaryDirectory(prefix="limes-mid-") as workdir,
+    ):
         for size in QUICK_SIZES if quick else SIZES:
             results.append(measure_size(size, Path(workdir), pools, log))
     return results
@@ -843,9 +848,9 @@ def report(results: Sequence[SizeResult]) -> str:
         "else's face under a new name, and new people with a face; "
         f"{WARM_UP} warm-up probes per configuration are not counted. Wall times are "
         "taken while other benchmarks share the machine; the CPU time of the process "
-        "(SQLite included, disk waits not) is given beside them. BLAS threads: "
-        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')} (a "
-        "multi-threaded matrix-vector product spins badly when the cores are shared).",
+        "(SQLite included, disk waits not) is given beside them. BLAS on one thread "
+        "(`threadpoolctl`): a multi-threaded matrix-vector product spins badly when the "
+        "cores are shared.",
         "",
         "Two ways of blocking are measured: the conjunctive keys the service and "
         "`limes mid detect` use (`limes.interop.mid.detector.CONJUNCTIVE`: full name with "

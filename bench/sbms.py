@@ -29,6 +29,7 @@ from typing import Any
 import faiss
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from limes.biometrics import FACE_THRESHOLD, TEMPLATE_DIMENSION, Modality, make_template
 from limes.interop.sbms import Gallery, SharedBiometricMatchingService, StoredTemplate
@@ -355,7 +356,8 @@ def _measure_backend(
 
 def _threads_label(backend: str, count: int | None) -> str:
     if backend == "NumPy":
-        return "BLAS default"
+        blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+        return f"BLAS {max(blas, default=1)}"
     return f"{count}" if count is not None else f"{faiss.omp_get_max_threads()} (FAISS default)"
 
 
@@ -437,9 +439,12 @@ def measure(quick: bool = False) -> Results:
     sizes = QUICK_SIZES if quick else SIZES
     rows: list[Row] = []
     for size in sizes:
-        rows += _measure_backend(
-            size, "NumPy", lambda: NumpyMatcher(TEMPLATE_DIMENSION), threads=[None]
-        )
+        # Exact search is bound by memory bandwidth: BLAS on every core, whatever the
+        # environment says (the MID section runs on one BLAS thread).
+        with threadpool_limits(limits=os.cpu_count(), user_api="blas"):
+            rows += _measure_backend(
+                size, "NumPy", lambda: NumpyMatcher(TEMPLATE_DIMENSION), threads=[None]
+            )
         rows += _measure_backend(
             size, "FAISS", lambda: FaissMatcher(TEMPLATE_DIMENSION), threads=FAISS_THREADS
         )

@@ -8,20 +8,18 @@ Pure Python: no web, database or CLI framework is imported here.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from limes import jsonio
 from limes.biometrics.templates import BiometricTemplate, Modality
@@ -150,50 +148,6 @@ def _judge_chunk(bounds: tuple[int, int]) -> list[tuple[int, list[_PackedLink]]]
     return found
 
 
-# Thread-count calls of the OpenBLAS builds NumPy loads: its own wheels' 64-bit build,
-# and a system OpenBLAS.
-_BLAS_THREAD_CALLS = (
-    ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-    ("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
-    ("openblas_get_num_threads", "openblas_set_num_threads"),
-)
-
-
-@contextmanager
-def _blas_on_one_thread() -> Iterator[None]:
-    """Run OpenBLAS on one thread in this process and the ones it forks, then restore it.
-
-    The batch gives every core a process of its own; an OpenBLAS that also spreads
-    each sBMS matrix-vector product over the cores fights those processes for them,
-    and on 2 cores made the 1:N searches 15 to 60 times slower. Where no OpenBLAS is
-    loaded (or not on Linux, whose /proc/self/maps names the loaded libraries) nothing
-    changes.
-    """
-    calls: list[tuple[Callable[[], int], Callable[[int], object]]] = []
-    try:
-        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        maps = ""
-    libraries = sorted({line.split()[-1] for line in maps.splitlines() if "openblas" in line})
-    for path in libraries:
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for get_name, set_name in _BLAS_THREAD_CALLS:
-            if hasattr(library, get_name) and hasattr(library, set_name):
-                calls.append((getattr(library, get_name), getattr(library, set_name)))
-                break
-    before = [get() for get, _ in calls]
-    for _, set_threads in calls:
-        set_threads(1)
-    try:
-        yield
-    finally:
-        for (_, set_threads), threads in zip(calls, before, strict=True):
-            set_threads(threads)
-
-
 class _Runner:
     """Runs a function over items in order: in this process, or on a fork pool."""
 
@@ -249,7 +203,10 @@ class BatchDetector:
 
     def run(self, lines: Iterable[bytes]) -> Iterator[LineError | RecordLinks]:
         """Detect links among the records of `lines`; bad lines come back as `LineError`."""
-        with _blas_on_one_thread():
+        # The batch gives every core a process of its own; a BLAS that also spreads each
+        # sBMS matrix-vector product over the cores fights those processes for them (on
+        # 2 cores the 1:N searches ran 15 to 60 times slower). Forked workers inherit it.
+        with threadpool_limits(limits=1, user_api="blas"):
             yield from self._run(lines)
 
     def _run(self, lines: Iterable[bytes]) -> Iterator[LineError | RecordLinks]:

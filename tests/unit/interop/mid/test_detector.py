@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import base64
-import ctypes
 import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.errors import InvalidRequest
-from limes.interop.mid import batch as batch_module
 from limes.interop.mid.batch import BatchDetector, LineError, RecordLinks
 from limes.interop.mid.detector import (
     BLOCK_CAPS,
@@ -389,23 +387,17 @@ def test_batch_of_nothing_gives_nothing() -> None:
     assert (batch.records, batch.comparisons) == (0, 0)
 
 
-def test_batch_runs_openblas_on_one_thread_and_restores_it() -> None:
-    with batch_module._blas_on_one_thread():
-        calls = _openblas_threads()
-    if not calls:
-        pytest.skip("no OpenBLAS loaded in this process")
-    assert set(calls) == {1}
-    assert all(n >= 1 for n in _openblas_threads())
+def test_the_batch_runs_blas_on_one_thread_and_restores_it() -> None:
+    before = _blas_threads()
+    if not before:
+        pytest.skip("no BLAS loaded in this process")
+    line = json.dumps({"record_id": "r1", "system": "ees", "surname": "Kovalenko"}).encode()
+    events = BatchDetector(workers=1).run([line, line.replace(b"r1", b"r2")])
+    next(events)  # the batch is running
+    assert set(_blas_threads()) == {1}
+    list(events)
+    assert _blas_threads() == before
 
 
-def _openblas_threads() -> list[int]:
-    found = []
-    for line in Path("/proc/self/maps").read_text().splitlines():
-        if "openblas" not in line:
-            continue
-        library = ctypes.CDLL(line.split()[-1])
-        for get, _ in batch_module._BLAS_THREAD_CALLS:
-            if hasattr(library, get):
-                found.append(int(getattr(library, get)()))
-                break
-    return found
+def _blas_threads() -> list[int]:
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
