@@ -49,7 +49,8 @@ class DomainError(Exception):
         if not self.errors:
             return self.detail
         parts = "; ".join(f"{e.field}: {e.reason}" for e in self.errors)
-        return f"{self.detail} ({parts})"
+        # A detail that already names the fields is not repeated.
+        return self.detail if parts in self.detail else f"{self.detail} ({parts})"
 
 
 class InvalidRequest(DomainError):
