@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from limes.db.loop_guard import forbid_on_event_loop
 from limes.settings import Settings
 
 __all__ = ["DEFAULT_SQLITE_PATH", "SQLITE_BEGIN", "default_database_url", "make_engine", "redact"]
@@ -68,16 +69,36 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url)
+        return _guarded(_sqlite_engine(url))
     if backend in ("postgresql", "postgres"):
-        return create_engine(
-            parsed.set(drivername="postgresql+psycopg"),
-            pool_size=POSTGRES_POOL_SIZE,
-            max_overflow=POSTGRES_MAX_OVERFLOW,
-            pool_pre_ping=True,
-            connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT, "application_name": "limes"},
+        return _guarded(
+            create_engine(
+                parsed.set(drivername="postgresql+psycopg"),
+                pool_size=POSTGRES_POOL_SIZE,
+                max_overflow=POSTGRES_MAX_OVERFLOW,
+                pool_pre_ping=True,
+                connect_args={
+                    "connect_timeout": POSTGRES_CONNECT_TIMEOUT,
+                    "application_name": "limes",
+                },
+            )
         )
     raise ValueError(f"limes runs on SQLite or PostgreSQL, not on {redact(url)}")
+
+
+def _guarded(engine: Engine) -> Engine:
+    """The engine, refusing to run a statement or a commit on an event loop's thread."""
+    event.listen(engine, "before_cursor_execute", _not_on_loop_statement)
+    event.listen(engine, "commit", _not_on_loop_commit)
+    return engine
+
+
+def _not_on_loop_statement(*_: Any) -> None:
+    forbid_on_event_loop("a database statement")
+
+
+def _not_on_loop_commit(_: Connection) -> None:
+    forbid_on_event_loop("a database commit")
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -19,6 +19,8 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
+from limes.db.loop_guard import forbid_on_event_loop
+
 __all__ = ["WriterLock", "writer_lock"]
 
 
@@ -31,6 +33,9 @@ class WriterLock:
         self._descriptor: int | None = None
 
     def __enter__(self) -> None:
+        # Waiting here on an event loop's thread would stop the loop that may be the
+        # very thing the holder waits for.
+        forbid_on_event_loop("waiting for the database's writer lock")
         self._thread_lock.acquire()
         if self._path is None:
             return

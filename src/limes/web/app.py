@@ -24,6 +24,7 @@ from limes.scheduler import Scheduler
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
+from limes.web.serving import MarkServingLoop
 
 if TYPE_CHECKING:
     from limes.bootstrap import Services
@@ -72,6 +73,8 @@ def create_app(services: Services) -> FastAPI:
     app.state.settings = services.settings
     app.state.clock = services.clock
     install_problem_handlers(app)
+    # A database call on the loop that serves requests fails at once instead of hanging.
+    app.add_middleware(MarkServingLoop)
     app.include_router(access_api)
     app.include_router(admin_api)
     app.include_router(ees_api)
