@@ -74,6 +74,13 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class StaleWrite(Conflict):
+    """A change was decided on data that someone else changed meanwhile; nothing was written."""
+
+    code = "stale-write"
+    title = "Changed meanwhile"
+
+
 class NotAuthenticated(DomainError):
     """No valid credentials came with the request."""
 

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.clock import Clock
 from limes.core.errors import BackendUnavailable, DomainError
+from limes.db.loop_guard import forbid_on_event_loop
 from limes.ees.domain.border import Capture, CrossingRequest, read_document
 from limes.ees.domain.models import (
     Direction,
@@ -159,7 +160,9 @@ class FallbackRecorder:
         crossing = self._crossing(
             operation, actor, request, idempotency_key, reasons, stamp_entry_date
         )
-        if self._queue_may_hold():
+        # The queue is a file: it is looked at on a thread, and only every few seconds.
+        may_hold = self._may_hold or self._look_due()
+        if may_hold and await asyncio.to_thread(self._queue_may_hold):
             return await asyncio.to_thread(self._record_in_order, crossing)
         try:
             return await self._service.run_async(self._decision(crossing, RecordSource.EES))
@@ -208,6 +211,9 @@ class FallbackRecorder:
             remaining = len(self._queue.pending())
             self._may_hold = remaining > 0
         return ReplayReport(tuple(uploaded), tuple(failed), remaining)
+
+    def _look_due(self) -> bool:
+        return time.monotonic() - self._looked_at > _LOOK_AGAIN_SECONDS
 
     def _queue_may_hold(self) -> bool:
         now = time.monotonic()
@@ -342,6 +348,7 @@ class SqliteFallbackQueue:
 
     def append(self, crossing: QueuedCrossing) -> int:
         """Keep a crossing; returns its sequence number."""
+        forbid_on_event_loop("writing the fall-back queue")
         with self._lock:
             cursor = self._db.execute(
                 "INSERT INTO fallback_queue (payload) VALUES (?)", (_encode(crossing),)
@@ -350,6 +357,7 @@ class SqliteFallbackQueue:
 
     def pending(self) -> list[QueuedCrossing]:
         """Crossings still to upload, oldest first."""
+        forbid_on_event_loop("reading the fall-back queue")
         with self._lock:
             rows = self._db.execute(
                 "SELECT sequence, payload, failure FROM fallback_queue"

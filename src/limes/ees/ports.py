@@ -7,7 +7,7 @@ from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from limes.biometrics.templates import BiometricTemplate
 from limes.ees.domain.models import (
@@ -17,6 +17,9 @@ from limes.ees.domain.models import (
     RefusalRecord,
 )
 from limes.interop.cir.ports import IdentityRepository
+
+if TYPE_CHECKING:
+    from limes.ees.writes import Write
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,24 +166,20 @@ class EesStore(Protocol):
         """Open a unit of work; `write` asks for the store's write lock up front."""
         ...
 
-    def submit_writes(
-        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
-    ) -> Future[None]:
+    def submit_writes(self, writes: Sequence[Write]) -> Future[None]:
         """Apply the kept writes of a decided crossing (see `limes.ees.planning`) durably.
 
         The future is done once they are on disk, or holds the error they met.
         """
         ...
 
-    async def write_async(
-        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
-    ) -> None:
-        """`submit_writes` for the event loop: returns once the writes are on disk."""
+    @property
+    def reader(self) -> Executor:
+        """The threads that decisions of coroutines run on, off the event loop."""
         ...
 
-    @property
-    def reader(self) -> Executor | None:
-        """Threads for decisions whose reads wait on a server; None where reads are local."""
+    def close(self) -> None:
+        """Commit what is queued and stop the store's threads."""
         ...
 
 

@@ -69,6 +69,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[EesStore]:
         uow.ees.put_crossing_point(AIRPORT)
         uow.ees.put_crossing_point(LAND)
     yield store
+    store.close()
     if engine is not None:
         engine.dispose()
 

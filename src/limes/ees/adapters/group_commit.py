@@ -6,38 +6,46 @@ once, and only then answers each desk. A crossing is acknowledged only once it i
 disk, and the cost of the commit is shared by all the crossings in the batch.
 
 The batch is first applied in bulk: one multi-row statement per kind of write for all
-its crossings. Besides the statements saved, this matters for a server whose event
-loop shares the interpreter with this thread: the thread waits for the interpreter
-lock after every statement, so a batch should take few. If the bulk does not apply
-(a conflict, or a kind of write without a bulk form), the batch is applied again
-crossing by crossing, each in a savepoint, so one desk's conflict does not undo
-another's crossing.
+its crossings, so the thread takes few statements (it waits for the interpreter lock
+after each one, behind the event loop). If the bulk does not apply (a conflict, or a
+kind of write without a bulk form), the batch is applied again crossing by crossing,
+each in a savepoint, so one desk's conflict does not undo another's crossing.
+
+The whole transaction, from taking the writer lock to the commit, runs on this one
+thread: no lock is held across an `await`, and nothing on an event loop waits for
+the lock. Every submitted write set gets an answer, whatever an apply raises; the
+thread survives any error and goes on with the next batch.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 
 from limes.core.errors import BackendUnavailable, DomainError
 from limes.db.unit_of_work import SqlUnitOfWork, database_error
+from limes.ees.writes import Write
 
-Write = tuple[str, str, tuple[Any, ...], dict[str, Any]]
+log = logging.getLogger(__name__)
+
 Apply = Callable[[Connection, Sequence[Write]], None]
 # Applies many crossings' writes in bulk; False when it cannot (nothing is then written).
 ApplyBulk = Callable[[Connection, Sequence[Sequence[Write]]], bool]
 
 MAX_BATCH = 128
 
+_Pending = tuple[Sequence[Write], Future[None]]
+_STOP = object()
+
 
 class GroupCommitter:
-    """Applies write sets in batches on one thread; each caller waits for its own outcome."""
+    """Applies write sets in batches on one thread; each caller's future gets its outcome."""
 
     def __init__(
         self,
@@ -46,55 +54,94 @@ class GroupCommitter:
         apply_bulk: ApplyBulk | None = None,
         *,
         max_batch: int = MAX_BATCH,
+        name: str = "ees-group-commit",
     ) -> None:
         self._engine = engine
         self._apply = apply
         self._apply_bulk = apply_bulk
         self._max_batch = max_batch
-        self._pending: queue.SimpleQueue[tuple[Sequence[Write], Future[None]]] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="ees-group-commit", daemon=True)
+        self._pending: queue.SimpleQueue[_Pending | object] = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, writes: Sequence[Write]) -> Future[None]:
         """Queue `writes`; the future is done once they are on disk, or holds their error."""
         done: Future[None] = Future()
+        if self._closed:
+            done.set_exception(BackendUnavailable("the store is closed"))
+            return done
         self._pending.put((writes, done))
         return done
 
+    def close(self) -> None:
+        """Commit what is queued, then stop the thread."""
+        if not self._closed:
+            self._closed = True
+            self._pending.put(_STOP)
+            self._thread.join(timeout=30)
+
     def _run(self) -> None:
         while True:
-            batch = [self._pending.get()]
+            first = self._pending.get()
+            if first is _STOP:
+                return
+            batch: list[_Pending] = [first]  # type: ignore[list-item]
+            stop = False
             while len(batch) < self._max_batch:
                 try:
-                    batch.append(self._pending.get_nowait())
+                    more = self._pending.get_nowait()
                 except queue.Empty:
                     break
-            self._commit(batch)
+                if more is _STOP:
+                    stop = True
+                    break
+                batch.append(more)  # type: ignore[arg-type]
+            # A desk that stopped waiting (a time-out, a lost client) has cancelled its
+            # future: its crossing is not written. The others can no longer be cancelled.
+            batch = [(w, done) for w, done in batch if done.set_running_or_notify_cancel()]
+            if batch:
+                self._commit_answering_all(batch)
+            if stop:
+                return
 
-    def _commit(self, batch: list[tuple[Sequence[Write], Future[None]]]) -> None:
+    def _commit_answering_all(self, batch: list[_Pending]) -> None:
+        """Commit a batch; whatever happens, every future of it is resolved."""
+        try:
+            self._commit(batch)
+        except BaseException as error:
+            log.exception("group commit failed")
+            failure = _domain(error)
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(failure)
+        finally:
+            for _, done in batch:
+                if not done.done():  # pragma: no cover - every path above answers
+                    done.set_exception(BackendUnavailable("the commit gave no answer"))
+
+    def _commit(self, batch: list[_Pending]) -> None:
         if self._apply_bulk is not None and len(batch) > 1 and self._commit_bulk(batch):
             return
         self._commit_one_by_one(batch)
 
-    def _commit_bulk(self, batch: list[tuple[Sequence[Write], Future[None]]]) -> bool:
+    def _commit_bulk(self, batch: list[_Pending]) -> bool:
         assert self._apply_bulk is not None  # noqa: S101 - checked by the caller
         try:
             with SqlUnitOfWork(self._engine) as uow:
                 if not self._apply_bulk(uow.connection, [writes for writes, _ in batch]):
                     return False
-        except DomainError as error:
-            if not isinstance(error, BackendUnavailable):
-                return False  # a conflict: find out whose, crossing by crossing
+        except BackendUnavailable as error:
             for _, done in batch:
                 done.set_exception(error)
             return True
-        except sa_exc.SQLAlchemyError:
+        except Exception:
             return False
         for _, done in batch:
             done.set_result(None)
         return True
 
-    def _commit_one_by_one(self, batch: list[tuple[Sequence[Write], Future[None]]]) -> None:
+    def _commit_one_by_one(self, batch: list[_Pending]) -> None:
         applied: list[Future[None]] = []
         refused: list[tuple[Future[None], BaseException]] = []
         try:
@@ -106,16 +153,12 @@ class GroupCommitter:
                         self._apply(connection, writes)
                         savepoint.commit()
                         applied.append(done)
-                    except (sa_exc.SQLAlchemyError, DomainError) as error:
+                    except Exception as error:
                         savepoint.rollback()
                         refused.append((done, _domain(error)))
         except (DomainError, sa_exc.SQLAlchemyError) as error:
             for done in applied:
                 done.set_exception(_domain(error))
-            applied = []
-        except BaseException as error:  # pragma: no cover - keep the thread alive
-            for done in applied:
-                done.set_exception(BackendUnavailable(f"the commit failed: {error}"))
             applied = []
         # Answer only after the commit: a refused desk that decides again must see what
         # the others of its batch wrote.

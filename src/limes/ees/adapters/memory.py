@@ -5,15 +5,16 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
+from limes.core.errors import Conflict, StaleWrite
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
 from limes.ees.planning import apply_now
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
+from limes.ees.writes import Write
 from limes.interop.cir.adapters.memory import MemoryIdentityRepository
 
 
@@ -34,12 +35,29 @@ class MemoryEesRepository:
         self._t = tables
 
     def add_file(self, individual_file: IndividualFile) -> None:
-        """Store a new individual file."""
+        """Store a new individual file.
+
+        Raises:
+            Conflict: the file id, or the CIR file it refers to, is taken (as in SQL).
+        """
+        if individual_file.file_id in self._t.files:
+            raise Conflict(f"the EES already holds a file {individual_file.file_id!r}")
+        if any(f.cir_id == individual_file.cir_id for f in self._t.files.values()):
+            raise Conflict(f"an EES file already refers to CIR file {individual_file.cir_id!r}")
         self._t.files[individual_file.file_id] = individual_file
 
     def update_file(self, individual_file: IndividualFile) -> None:
-        """Replace a stored individual file."""
-        self._t.files[individual_file.file_id] = individual_file
+        """Replace a stored individual file if it is still at its version.
+
+        Raises:
+            StaleWrite: the file changed (or went) since it was read.
+        """
+        stored = self._t.files.get(individual_file.file_id)
+        if stored is None or stored.version != individual_file.version:
+            raise StaleWrite("The traveller's file was changed by someone else meanwhile.")
+        self._t.files[individual_file.file_id] = replace(
+            individual_file, version=individual_file.version + 1
+        )
 
     def get_file(self, file_id: str) -> IndividualFile | None:
         """The file with this id, or None."""
@@ -50,12 +68,45 @@ class MemoryEesRepository:
         return next((f for f in self._t.files.values() if f.cir_id == cir_id), None)
 
     def add_entry(self, record: EntryExitRecord) -> None:
-        """Store a new entry/exit record."""
+        """Store a new entry/exit record.
+
+        Raises:
+            Conflict: the id is taken, the file does not exist, or the file already has
+                an open entry (one open entry per file, as SQL's partial unique index).
+        """
+        if record.record_id in self._t.entries:
+            raise Conflict(f"the EES already holds a record {record.record_id!r}")
+        self._require_file(record.file_id)
+        self._one_open_entry(record)
         self._t.entries[record.record_id] = record
 
     def update_entry(self, record: EntryExitRecord) -> None:
-        """Replace a stored entry/exit record."""
-        self._t.entries[record.record_id] = record
+        """Replace a stored entry/exit record if it is still at its version.
+
+        Raises:
+            StaleWrite: the record changed (or went) since it was read.
+            Conflict: the file would have two open entries.
+        """
+        stored = self._t.entries.get(record.record_id)
+        if stored is None or stored.version != record.version:
+            raise StaleWrite("The entry/exit record was changed by someone else meanwhile.")
+        self._one_open_entry(record)
+        self._t.entries[record.record_id] = replace(record, version=record.version + 1)
+
+    def _require_file(self, file_id: str) -> None:
+        if file_id not in self._t.files:
+            raise Conflict(f"no EES file {file_id!r} for the record to belong to")
+
+    def _one_open_entry(self, record: EntryExitRecord) -> None:
+        if not record.is_open:
+            return
+        for other in self._t.entries.values():
+            if (
+                other.file_id == record.file_id
+                and other.is_open
+                and other.record_id != (record.record_id)
+            ):
+                raise Conflict(f"file {record.file_id!r} already has an open entry")
 
     def get_entry(self, record_id: str) -> EntryExitRecord | None:
         """The entry/exit record with this id, or None."""
@@ -67,7 +118,14 @@ class MemoryEesRepository:
         return sorted(found, key=lambda r: r.entry_at)
 
     def add_refusal(self, record: RefusalRecord) -> None:
-        """Store a refusal record."""
+        """Store a refusal record.
+
+        Raises:
+            Conflict: the id is taken, or the file does not exist.
+        """
+        if record.record_id in self._t.refusals:
+            raise Conflict(f"the EES already holds a refusal {record.record_id!r}")
+        self._require_file(record.file_id)
         self._t.refusals[record.record_id] = record
 
     def get_refusal(self, record_id: str) -> RefusalRecord | None:
@@ -140,7 +198,13 @@ class MemoryEesRepository:
         return self._t.outcomes.get((key, user_id))
 
     def remember_outcome(self, outcome: IdempotentOutcome) -> None:
-        """Remember what an Idempotency-Key recorded."""
+        """Remember what an Idempotency-Key recorded.
+
+        Raises:
+            Conflict: the user already used the key (one use per key and user, as in SQL).
+        """
+        if (outcome.key, outcome.user_id) in self._t.outcomes:
+            raise Conflict(f"the Idempotency-Key {outcome.key!r} was already used")
         self._t.outcomes[(outcome.key, outcome.user_id)] = outcome
 
 
@@ -153,39 +217,45 @@ class MemoryUnitOfWork:
 
 
 class MemoryEesStore:
-    """EES and CIR data in memory."""
+    """EES and CIR data in memory, with the constraints and versions of the SQL stores."""
 
     def __init__(self) -> None:
         self._tables = _Tables()
         self._identities = MemoryIdentityRepository()
         self._lock = threading.RLock()
+        self._reader = ThreadPoolExecutor(2, thread_name_prefix="ees-memory-reader")
 
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[EesUnitOfWork]:
-        """Work on copies; commit them if no exception escapes."""
+        """Work on copies; a write commits them if no exception escapes.
+
+        A write holds the store's lock throughout, as a database's writer lock; a read
+        works on a snapshot taken under it and lets others write meanwhile.
+        """
+        if not write:
+            with self._lock:
+                tables = copy.deepcopy(self._tables)
+                identities = copy.deepcopy(self._identities)
+            yield MemoryUnitOfWork(MemoryEesRepository(tables), identities)
+            return
         with self._lock:
             tables = copy.deepcopy(self._tables)
             identities = copy.deepcopy(self._identities)
             yield MemoryUnitOfWork(MemoryEesRepository(tables), identities)
-            if write:
-                self._tables, self._identities = tables, identities
+            self._tables, self._identities = tables, identities
 
-    def submit_writes(
-        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
-    ) -> Future[None]:
+    def submit_writes(self, writes: Sequence[Write]) -> Future[None]:
         """Apply the kept writes of a decided crossing in one unit of work, at once."""
         return apply_now(self, writes)
 
-    async def write_async(
-        self, writes: Sequence[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
-    ) -> None:
-        """Apply the kept writes at once."""
-        self.submit_writes(writes).result()
-
     @property
-    def reader(self) -> Executor | None:
-        """Reads are in memory: decisions run where they are asked for."""
-        return None
+    def reader(self) -> Executor:
+        """The threads that decisions of coroutines run on."""
+        return self._reader
+
+    def close(self) -> None:
+        """Stop the store's threads."""
+        self._reader.shutdown(wait=False)
 
     def peek(self) -> MemoryUnitOfWork:
         """The committed state, for tests to inspect."""

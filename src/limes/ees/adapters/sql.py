@@ -10,7 +10,6 @@ concurrent entries for one traveller cannot both be recorded.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
+from limes.core.errors import StaleWrite
 from limes.db.unit_of_work import SqlUnitOfWork
-from limes.ees.adapters.group_commit import GroupCommitter, Write
-from limes.ees.adapters.loop_commit import LoopGroupCommitter
+from limes.ees.adapters.group_commit import GroupCommitter
 from limes.ees.adapters.sql_tables import (
     ENTRIES,
     ENTRY,
@@ -49,16 +48,27 @@ from limes.ees.adapters.sql_tables import (
     file_from_row,
     file_values,
     individual_files,
-    keyed,
     outcome_from_row,
     outcome_values,
     refusal_from_row,
     refusal_records,
     refusal_values,
+    versioned,
 )
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
-from limes.ees.planning import apply_now, replay_writes
+from limes.ees.planning import apply_now
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
+from limes.ees.writes import (
+    AddEntry,
+    AddFile,
+    AddIdentity,
+    LogAccess,
+    RememberOutcome,
+    UpdateEntry,
+    UpdateFile,
+    Write,
+    apply_writes,
+)
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
 
 
@@ -112,8 +122,17 @@ class SqlEesRepository:
         self.update_files([individual_file])
 
     def update_files(self, files: Sequence[IndividualFile]) -> None:
-        """Replace stored individual files in one statement."""
-        self._c.execute(UPDATE_FILE, [keyed(file_values(f), "file_id") for f in files])
+        """Replace stored individual files in one statement, each if still at its version.
+
+        Raises:
+            StaleWrite: a file changed (or went) since it was read; nothing is updated.
+        """
+        done = self._c.execute(UPDATE_FILE, [versioned(file_values(f), "file_id") for f in files])
+        if done.rowcount != len(files):
+            raise StaleWrite(
+                "The traveller's file was changed by someone else meanwhile; decide again "
+                "on what is stored now."
+            )
 
     def get_file(self, file_id: str) -> IndividualFile | None:
         """The file with this id, or None."""
@@ -138,8 +157,19 @@ class SqlEesRepository:
         self.update_entries([record])
 
     def update_entries(self, records: Sequence[EntryExitRecord]) -> None:
-        """Replace stored entry/exit records in one statement."""
-        self._c.execute(UPDATE_ENTRY, [keyed(entry_values(r), "record_id") for r in records])
+        """Replace stored entry/exit records in one statement, each if still at its version.
+
+        Raises:
+            StaleWrite: a record changed (or went) since it was read; nothing is updated.
+        """
+        done = self._c.execute(
+            UPDATE_ENTRY, [versioned(entry_values(r), "record_id") for r in records]
+        )
+        if done.rowcount != len(records):
+            raise StaleWrite(
+                "The entry/exit record was changed by someone else meanwhile; decide again "
+                "on what is stored now."
+            )
 
     def get_entry(self, record_id: str) -> EntryExitRecord | None:
         """The entry/exit record with this id, or None."""
@@ -290,50 +320,41 @@ class SqlEesUnitOfWork:
         return self._identities
 
 
-# The writes of border crossings with a bulk form, in the order they are applied in
-# bulk: rows before the rows that refer to them, a file's creation before its update.
-_BULK: dict[tuple[str, str], Callable[[SqlEesUnitOfWork, list[tuple[Any, ...]]], None]] = {
-    ("identities", "add"): lambda uow, calls: uow.identities.add_many(
-        [(identity_file, templates) for identity_file, templates in calls]
-    ),
-    ("ees", "add_file"): lambda uow, calls: uow.ees.add_files([f for (f,) in calls]),
-    ("ees", "update_file"): lambda uow, calls: uow.ees.update_files([f for (f,) in calls]),
-    ("ees", "add_entry"): lambda uow, calls: uow.ees.add_entries([r for (r,) in calls]),
-    ("ees", "update_entry"): lambda uow, calls: uow.ees.update_entries([r for (r,) in calls]),
-    ("ees", "remember_outcome"): lambda uow, calls: uow.ees.remember_outcomes(
-        [o for (o,) in calls]
-    ),
-    ("ees", "log_access"): lambda uow, calls: uow.ees.log_accesses([e for (e,) in calls]),
-}
-_BULK_ORDER = tuple(_BULK)
+def _add_identities(uow: SqlEesUnitOfWork, writes: list[Any]) -> None:
+    uow.identities.add_many([(w.identity_file, w.templates) for w in writes])
 
-# Decisions on PostgreSQL wait on round trips; a few threads keep the server busy.
+
+# The writes of border crossings with a bulk form, in the order they are applied in
+# bulk: rows before the rows that refer to them.
+_BULK: dict[type[Write], Callable[[SqlEesUnitOfWork, list[Any]], None]] = {
+    AddIdentity: _add_identities,
+    AddFile: lambda uow, writes: uow.ees.add_files([w.individual_file for w in writes]),
+    UpdateFile: lambda uow, writes: uow.ees.update_files([w.individual_file for w in writes]),
+    AddEntry: lambda uow, writes: uow.ees.add_entries([w.record for w in writes]),
+    UpdateEntry: lambda uow, writes: uow.ees.update_entries([w.record for w in writes]),
+    RememberOutcome: lambda uow, writes: uow.ees.remember_outcomes([w.outcome for w in writes]),
+    LogAccess: lambda uow, writes: uow.ees.log_accesses([w.entry for w in writes]),
+}
+
+# Decisions run on threads of their own: they never block the event loop, and on
+# PostgreSQL, whose reads wait on round trips, a few keep the server busy.
 READER_THREADS = 4
 
 
 class SqlEesStore:
     """The EES in a SQL database.
 
-    The writes of border crossings go through a group committer (`submit_writes`);
-    on SQLite, every writer waits its turn on the database's writer lock.
+    Crossings are decided on the store's reader threads and their writes applied by
+    its group committer (`submit_writes`); on SQLite, every writer waits its turn on
+    the database's writer lock, on a thread, never on an event loop.
     """
 
     def __init__(self, engine: Engine, group_commit: bool = True) -> None:
         self._engine = engine
         self._crossing_points = CrossingPointCache()
-        self._reader = (
-            None
-            if engine.dialect.name == "sqlite"
-            else ThreadPoolExecutor(READER_THREADS, thread_name_prefix="ees-reader")
-        )
+        self._reader = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="ees-reader")
         self._committer = (
             GroupCommitter(engine, self._apply, self._apply_bulk) if group_commit else None
-        )
-        # SQLite's statements are local and quick: coroutines commit on their own loop.
-        self._loop_committer = (
-            LoopGroupCommitter(engine, self._apply, self._apply_bulk)
-            if group_commit and engine.dialect.name == "sqlite"
-            else None
         )
 
     @property
@@ -347,32 +368,31 @@ class SqlEesStore:
             return self._committer.submit(writes)
         return apply_now(self, writes)
 
-    async def write_async(self, writes: Sequence[Write]) -> None:
-        """Apply a decided crossing's writes durably, without holding a thread meanwhile."""
-        if self._loop_committer is not None:
-            await self._loop_committer.write(writes)
-            return
-        await asyncio.wrap_future(self.submit_writes(writes))
-
     @property
-    def reader(self) -> Executor | None:
-        """PostgreSQL reads wait on the server: decisions run on a few threads of their own."""
+    def reader(self) -> Executor:
+        """The threads decisions run on."""
         return self._reader
 
+    def close(self) -> None:
+        """Commit what is queued and stop the store's threads."""
+        if self._committer is not None:
+            self._committer.close()
+        self._reader.shutdown(wait=False)
+
     def _apply(self, connection: Connection, writes: Sequence[Write]) -> None:
-        replay_writes(SqlEesUnitOfWork(connection, self._crossing_points), writes)
+        apply_writes(SqlEesUnitOfWork(connection, self._crossing_points), writes)
 
     def _apply_bulk(self, connection: Connection, write_sets: Sequence[Sequence[Write]]) -> bool:
-        calls: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        calls: dict[type[Write], list[Write]] = {}
         for writes in write_sets:
-            for target, method, args, kwargs in writes:
-                if kwargs or (target, method) not in _BULK_ORDER:
+            for write in writes:
+                if type(write) not in _BULK:
                     return False
-                calls.setdefault((target, method), []).append(args)
+                calls.setdefault(type(write), []).append(write)
         uow = SqlEesUnitOfWork(connection, self._crossing_points)
-        for write in _BULK_ORDER:
-            if write in calls:
-                _BULK[write](uow, calls[write])
+        for kind, apply in _BULK.items():
+            if kind in calls:
+                apply(uow, calls[kind])
         return True
 
     @contextmanager

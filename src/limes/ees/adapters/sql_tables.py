@@ -74,6 +74,7 @@ individual_files = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("last_exit_or_refusal", Date, nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 entry_exit_records = Table(
@@ -104,6 +105,7 @@ entry_exit_records = Table(
     Column("entry_stamp", Date, nullable=True),
     Column("exit_stamp", Date, nullable=True),
     Column("erasure_notice_on", Date, nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
     Index(
         "uq_ees_entry_exit_records_one_open_entry",
@@ -185,9 +187,17 @@ OUTCOME = select(idempotency_keys).where(
     idempotency_keys.c.key == bindparam("key"), idempotency_keys.c.user_id == bindparam("user_id")
 )
 INSERT_FILE = insert(individual_files)
-UPDATE_FILE = update(individual_files).where(individual_files.c.file_id == bindparam("key"))
+# An update names its row by the bound "key" and the version it was decided on by
+# "expected_version"; a row changed meanwhile is not updated (optimistic concurrency).
+UPDATE_FILE = update(individual_files).where(
+    individual_files.c.file_id == bindparam("key"),
+    individual_files.c.version == bindparam("expected_version"),
+)
 INSERT_ENTRY = insert(entry_exit_records)
-UPDATE_ENTRY = update(entry_exit_records).where(entry_exit_records.c.record_id == bindparam("key"))
+UPDATE_ENTRY = update(entry_exit_records).where(
+    entry_exit_records.c.record_id == bindparam("key"),
+    entry_exit_records.c.version == bindparam("expected_version"),
+)
 INSERT_ACCESS = insert(access_log)
 INSERT_OUTCOME = insert(idempotency_keys)
 
@@ -196,6 +206,14 @@ def keyed(values: dict[str, Any], key: str) -> dict[str, Any]:
     """The values of a row to update, its key column renamed to the bound "key"."""
     # An UPDATE of many rows names its row by the bound "key", not by the column.
     values["key"] = values.pop(key)
+    return values
+
+
+def versioned(values: dict[str, Any], key: str) -> dict[str, Any]:
+    """The values of a versioned row to update: found by key and version, version + 1."""
+    values = keyed(values, key)
+    values["expected_version"] = values["version"]
+    values["version"] += 1
     return values
 
 
@@ -210,6 +228,7 @@ def file_from_row(row: Row[Any]) -> IndividualFile:
         created_at=row.created_at,
         updated_at=row.updated_at,
         last_exit_or_refusal=row.last_exit_or_refusal,
+        version=row.version,
     )
 
 
@@ -224,6 +243,7 @@ def file_values(f: IndividualFile) -> dict[str, Any]:
         "created_at": f.created_at,
         "updated_at": f.updated_at,
         "last_exit_or_refusal": f.last_exit_or_refusal,
+        "version": f.version,
     }
 
 
@@ -255,6 +275,7 @@ def entry_from_row(row: Row[Any]) -> EntryExitRecord:
         entry_stamp=row.entry_stamp,
         exit_stamp=row.exit_stamp,
         erasure_notice_on=row.erasure_notice_on,
+        version=row.version,
     )
 
 
@@ -282,6 +303,7 @@ def entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "entry_stamp": r.entry_stamp,
         "exit_stamp": r.exit_stamp,
         "erasure_notice_on": r.erasure_notice_on,
+        "version": r.version,
     }
 
 

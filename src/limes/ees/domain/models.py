@@ -133,6 +133,9 @@ class IndividualFile:
     created_at: datetime
     updated_at: datetime
     last_exit_or_refusal: date | None = None
+    # The stored revision this copy was read at: a change decided on an older one is
+    # refused, so two desks cannot silently undo each other's work.
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,9 @@ class EntryExitRecord:
     exit_stamp: date | None = None
     # The day an overstayer was told their data will be erased (Art 34(4)): told once.
     erasure_notice_on: date | None = None
+    # The stored revision this copy was read at (see `IndividualFile.version`): an exit
+    # decided before a rebuttal was stored must not erase the rebuttal.
+    version: int = 1
 
     @property
     def is_open(self) -> bool:

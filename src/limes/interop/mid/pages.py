@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 import limes
 from limes.access.models import User
@@ -116,12 +117,17 @@ def link_page(request: Request, link_id: str) -> Response:
 @router.post("/mid/links/{link_id}/decision", response_class=HTMLResponse, response_model=None)
 async def decision_form(request: Request, link_id: str) -> Response:
     """Record the officer's decision, then show the link; a refusal shows why and the state."""
-    user, refused = _reader(request)
-    if refused is not None or user is None:
-        return refused or to_login(request.url.path)
     form = {
         k: v[-1] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()
     }
+    # The decision is a database write: on a thread, never on the event loop.
+    return await run_in_threadpool(_decide, request, link_id, form)
+
+
+def _decide(request: Request, link_id: str, form: dict[str, str]) -> Response:
+    user, refused = _reader(request)
+    if refused is not None or user is None:
+        return refused or to_login(request.url.path)
     authority = acting_authority(user)
     try:
         colour = _colour(form.get("colour"), "the decision")

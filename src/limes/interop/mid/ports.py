@@ -66,6 +66,14 @@ class MidRepository(Protocol):
         """Every link of a record, oldest first."""
         ...
 
+    def serialize_decisions(self) -> None:
+        """Wait until no other decision's transaction is open; held until this one ends.
+
+        A decision reads the identity confirmation file of its records and writes it
+        back (Art 34): two at once on the same person would lose one's link.
+        """
+        ...
+
     def save_decision(self, link: Link, expected: LinkColour) -> bool:
         """Write a decided link if it still has colour `expected` and no decision; else False."""
         ...

@@ -373,6 +373,7 @@ class MidService:
         """
         now = self._clock.now()
         with self._store.unit_of_work(write=True) as uow:
+            uow.mid.serialize_decisions()
             link = uow.mid.link(link_id)
             if link is None:
                 raise NotFound(f"no link {link_id!r} in the MID")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     union_all,
     update,
 )
@@ -155,6 +156,12 @@ def identity_json(identity: IdentityRecord) -> dict[str, str]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
+# A PostgreSQL advisory lock, held by a decision's transaction: decisions are taken at
+# an officer's pace, so one at a time costs nothing and keeps the ICF consistent.
+_DECISIONS_LOCK_KEY = 0x4D4944_0001  # "MID", 1
+_LOCK_DECISIONS = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 class SqlMidRepository:
     """`MidRepository` over one connection; the caller owns the transaction."""
 
@@ -251,6 +258,11 @@ class SqlMidRepository:
     def links_of(self, record_id: str) -> list[Link]:
         """Every link of a record, oldest first."""
         return [_link(row) for row in self._c.execute(_LINKS_OF, {"record_id": record_id})]
+
+    def serialize_decisions(self) -> None:
+        """Hold the decisions' lock until the transaction ends (on SQLite, the writer lock)."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(_LOCK_DECISIONS, {"key": _DECISIONS_LOCK_KEY})
 
     def save_decision(self, link: Link, expected: LinkColour) -> bool:
         """Write a decided link if it still has colour `expected` and no decision; else False."""
