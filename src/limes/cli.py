@@ -151,6 +151,7 @@ def worker_process(
     from limes.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the migration check at start
     run_worker(parent_pid=parent_pid)
 
 
