@@ -14,7 +14,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import ees, matching_eval, mid_detect, mid_online, sbms, shortstay, splink_eval
+from bench import (
+    ees,
+    matching_eval,
+    mid_detect,
+    mid_load,
+    mid_online,
+    sbms,
+    shortstay,
+    splink_eval,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +48,7 @@ def _memory() -> str:
     return "unknown memory"
 
 
-SECTIONS = ("calculator", "matching", "ees", "mid_online", "mid_detect", "sbms")
+SECTIONS = ("calculator", "matching", "ees", "mid_load", "mid_online", "mid_detect", "sbms")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -107,6 +116,9 @@ def _measure(chosen: list[str], *, quick: bool) -> list[str]:
         os.sched_setaffinity(0, cores)
     if "ees" in chosen:
         sections.append(ees.report(ees.measure(ees.Plan.quick() if quick else ees.Plan())))
+    if "mid_load" in chosen:
+        plan = mid_load.Plan.quick() if quick else mid_load.Plan()
+        sections.append(mid_load.report(mid_load.measure(plan)))
     if "mid_online" in chosen:
         sections.append(mid_online.report(mid_online.measure(quick=quick)))
     if "mid_detect" in chosen:

@@ -1,4 +1,4 @@
-"""The `limes` command line: serve, demo, calc and mrz.
+"""The `limes` command line: serve, worker, demo, calc, mrz and match.
 
 `calc` and `mrz` read JSON on stdin (JSON lines with `--batch`) and print JSON on
 stdout; bad input is a one-line message on stderr and exit code 2.
@@ -7,6 +7,8 @@ stdout; bad input is a one-line message on stderr and exit code 2.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -94,30 +96,79 @@ def match(batch: BatchOption = False) -> None:
     _run(match_json, batch)
 
 
+WorkerOption = Annotated[
+    bool,
+    typer.Option(
+        "--worker/--no-worker",
+        help="Start and supervise the worker process (detection, scheduled jobs); "
+        "--no-worker when `limes worker` runs apart.",
+    ),
+]
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core).")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Web server processes (one per core).")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    worker: WorkerOption = True,
 ) -> None:
-    """Serve the HTTP API and the web pages."""
+    """Serve the HTTP API and the web pages, with one worker process beside them."""
     import uvicorn
 
     from limes.db.engine import default_database_url
     from limes.db.migrate import upgrade
 
-    # Migrate once here, not in each worker at the same time.
+    # Migrate once here, not in each process at the same time.
     upgrade(default_database_url())
-    uvicorn.run(
-        "limes.bootstrap:app_factory",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=access_log,
+    with _supervised_worker(worker):
+        uvicorn.run(
+            "limes.bootstrap:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=access_log,
+        )
+
+
+@app.command(name="worker")
+def worker_process(
+    parent_pid: Annotated[
+        int | None,
+        typer.Option(help="Stop when this process (the server that started it) is gone."),
+    ] = None,
+) -> None:
+    """Run multiple-identity detection and the scheduled jobs until stopped (SIGTERM, Ctrl+C).
+
+    `limes serve` and `limes demo` start one and supervise it; run it yourself beside
+    `limes serve --no-worker`. Exactly one should run per database.
+    """
+    import logging
+
+    from limes.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the migration check at start
+    run_worker(parent_pid=parent_pid)
+
+
+@contextmanager
+def _supervised_worker(enabled: bool) -> Iterator[None]:
+    """The worker process, started, restarted when it dies and stopped at the end."""
+    if not enabled:
+        yield
+        return
+    from limes.settings import Settings
+    from limes.supervisor import WorkerSupervisor, worker_command
+
+    supervisor = WorkerSupervisor(
+        worker_command(), restart_seconds=Settings().worker.restart_seconds
     )
+    with supervisor:
+        yield
 
 
 @app.command()
@@ -136,6 +187,7 @@ def demo(
             "under ./var first.",
         ),
     ] = False,
+    worker: WorkerOption = True,
 ) -> None:
     """Seed synthetic travellers, start limes with its demo pages and print where to open them.
 
@@ -170,7 +222,8 @@ def demo(
     typer.echo(f"  featured travellers, with MRZs to paste at the desk: {featured}{note}")
     typer.echo("  let days pass: POST /api/v1/admin/clock as admin")
     typer.echo("  press Ctrl+C to stop")
-    uvicorn.run(build_app(services=services), host=host, port=port, log_level="warning")
+    with _supervised_worker(worker):
+        uvicorn.run(build_app(services=services), host=host, port=port, log_level="warning")
 
 
 def _reset_demo(settings: Settings, featured: Path) -> None:

@@ -28,11 +28,25 @@ class EesSettings(BaseSettings):
 class InteropSettings(BaseSettings):
     """How the interoperability components run."""
 
-    # How often the multiple-identity detector reads the CIR's change log; 0 turns it
-    # off (detection then runs only when a desk or `limes mid run` asks).
-    mid_interval_seconds: float = 2.0
+    # How long the worker's multiple-identity detector waits, once it has drained the
+    # CIR's change log, before it reads it again; 0 turns it off (detection then runs
+    # only when `limes mid run` asks).
+    mid_interval_seconds: float = 0.5
     # The sBMS back-end: "numpy" (exact search) or "faiss" (an IVF index, for millions).
     sbms_matcher: Literal["numpy", "faiss"] = "numpy"
+
+
+class WorkerSettings(BaseSettings):
+    """How the worker process runs detection and the scheduled jobs (`limes worker`)."""
+
+    # A batch of detection ends after this many seconds (after one file at least), so
+    # that on SQLite it holds the writer lock briefly and desks commit in between.
+    mid_batch_seconds: float = 0.02
+    # The worker runs at a lower priority than the web server (os.nice): desks first.
+    nice: int = 10
+    # `limes serve` restarts a worker that died after this many seconds, doubling
+    # the wait while it keeps dying, up to a minute.
+    restart_seconds: float = 1.0
 
 
 DEV_SECRET = "limes-dev-secret-change-me"  # noqa: S105 - refused outside env=dev
@@ -49,6 +63,7 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     ees: EesSettings = EesSettings()
     interop: InteropSettings = InteropSettings()
+    worker: WorkerSettings = WorkerSettings()
 
     @model_validator(mode="after")
     def _refuse_the_dev_secret_outside_dev(self) -> Settings:

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from limes.bootstrap import Services
 from limes.core.clock import FixedClock
+from limes.interop.mid.service import DetectionReport
 from tests.api.test_ees_api import crossing, sign_in
 from tests.ees_factories import Traveller
 
@@ -45,13 +47,17 @@ def yellow_link(client: TestClient, guard: dict[str, str]) -> dict[str, object]:
     first = enter(client, guard, ADA)
     enter(client, guard, OTHER)
     second = enter(client, guard, ADAH)
-    detection = client.post("/api/v1/mid/detections", headers=guard)
-    assert detection.status_code == 200, detection.text
-    report = detection.json()
-    assert report["changes"] >= 3
-    (link,) = report["links"]
+    report = detect(client)
+    assert report.changes >= 3
+    (link,) = client.get(f"/api/v1/mid/records/{second}/links", headers=guard).json()
     assert {link["a"]["record_id"], link["b"]["record_id"]} == {first, second}
-    return link
+    return dict(link)
+
+
+def detect(client: TestClient) -> DetectionReport:
+    """Run what the worker process runs: detection over the CIR's change log."""
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    return services.mid.detect_changes()
 
 
 def test_a_resembling_traveller_makes_a_yellow_link_in_the_queue(
@@ -70,8 +76,44 @@ def test_a_resembling_traveller_makes_a_yellow_link_in_the_queue(
     assert {case["a"]["surname"], case["b"]["surname"]} == {"OKAFOR", "OKAFFOR"}
     assert case["a"]["dob"] == case["b"]["dob"] == "1985-03-14"
     assert case["deadline"] is not None
-    again = client.post("/api/v1/mid/detections", headers=guard).json()
-    assert again["changes"] == 0
+    assert detect(client).changes == 0
+
+
+def test_a_desk_sees_the_identity_check_pending_until_the_worker_has_detected(
+    client: TestClient, guard: dict[str, str]
+) -> None:
+    first = enter(client, guard, ADA)
+    second = enter(client, guard, ADAH)
+    url = f"/api/v1/mid/records/{second}/identity-check"
+    pending = client.get(url, headers=guard)
+    assert pending.status_code == 200, pending.text
+    assert pending.json() == {"record_id": second, "pending": True, "links": []}
+    lag = client.get("/api/v1/mid/detection", headers=guard).json()
+    assert lag["caught_up"] is False
+    assert lag["pending_changes"] >= 2
+    assert lag["oldest_pending_at"] is not None
+    assert lag["last_run_at"] is None
+    detect(client)
+    done = client.get(url, headers=guard).json()
+    assert done["pending"] is False
+    (link,) = done["links"]
+    assert {link["a"]["record_id"], link["b"]["record_id"]} == {first, second}
+    lag = client.get("/api/v1/mid/detection", headers=guard).json()
+    assert lag["caught_up"] is True
+    assert lag["pending_changes"] == 0
+    assert lag["oldest_pending_seconds"] == 0
+    assert lag["last_run_at"] is not None
+    assert lag["recent_files"] >= 2
+    assert lag["files_per_second"] > 0
+
+
+def test_the_lag_is_for_the_officers_and_administrators(client: TestClient) -> None:
+    for user in ("carrier", "traveller"):
+        refused = client.get("/api/v1/mid/detection", headers=sign_in(client, user))
+        assert refused.status_code == 403, user
+    admin = client.get("/api/v1/mid/detection", headers=sign_in(client, "admin"))
+    assert admin.status_code == 200
+    assert admin.json()["caught_up"] is True
 
 
 def test_a_decision_is_recorded_once_and_a_late_one_gets_the_state(

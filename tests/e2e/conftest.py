@@ -16,8 +16,9 @@ from fastapi import FastAPI
 from playwright.sync_api import APIRequestContext, Browser, Page, sync_playwright
 from tests.conftest import settings_in
 
-from limes.bootstrap import build_app
+from limes.bootstrap import Services, build_app, build_services
 from limes.core.clock import FixedClock
+from limes.worker import DetectionLoop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,10 +57,23 @@ def serve(app: FastAPI) -> Iterator[str]:
         sock.close()
 
 
+@contextmanager
+def serve_with_worker(services: Services) -> Iterator[str]:
+    """The app over `services`, and the worker's detection beside it (on a thread here;
+    `limes serve` runs it in a process of its own)."""
+    detection = DetectionLoop(services.mid.detect_changes, idle=0.1)
+    detection.start()
+    try:
+        with serve(build_app(services=services)) as url:
+            yield url
+    finally:
+        detection.stop()
+
+
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real application, served by uvicorn in a thread on a free loopback port."""
-    with serve(build_app(settings_in(tmp_path_factory.mktemp("e2e")))) as url:
+    with serve_with_worker(build_services(settings_in(tmp_path_factory.mktemp("e2e")))) as url:
         yield url
 
 
@@ -71,7 +85,8 @@ DESK_START = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 def desk_url(tmp_path: Path) -> Iterator[str]:
     """A fresh application of its own (new SQLite database, a movable demo clock set to
     DESK_START) for one test, so that letting days pass touches no other test."""
-    with serve(build_app(settings_in(tmp_path), clock=FixedClock(DESK_START))) as url:
+    services = build_services(settings_in(tmp_path), clock=FixedClock(DESK_START))
+    with serve_with_worker(services) as url:
         yield url
 
 

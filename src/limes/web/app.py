@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +18,6 @@ from limes.ees.pages import router as ees_pages
 from limes.interop.cir.api import router as cir_api
 from limes.interop.mid.api import router as mid_api
 from limes.interop.mid.pages import router as mid_pages
-from limes.scheduler import Scheduler
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
@@ -33,36 +30,14 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(services: Services) -> FastAPI:
-    """Build the application over services built by `limes.bootstrap`."""
-    operations = services.ees_operations
-    schedulers = (
-        Scheduler(
-            "ees-scheduler",
-            # Upload the fall-back queue, flag overstays, apply retention.
-            (services.ees_fallback.replay, operations.flag_overstays, operations.run_retention),
-            services.settings.ees.job_interval_seconds,
-        ),
-        Scheduler(
-            "mid-scheduler",
-            (services.mid.detect_changes,),
-            services.settings.interop.mid_interval_seconds,
-        ),
-    )
+    """Build the application over services built by `limes.bootstrap`.
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        for scheduler in schedulers:
-            scheduler.start()
-        try:
-            yield
-        finally:
-            for scheduler in schedulers:
-                scheduler.stop()
-
+    The application does no background work: detection and the scheduled jobs run in
+    the worker process (`limes.worker`), which `limes serve` starts and supervises.
+    """
     # The stock documentation pages load their scripts from a CDN; ours are vendored
     # so that they work offline.
     app = FastAPI(
-        lifespan=lifespan,
         title="limes",
         version=limes.__version__,
         summary="An open implementation of the EU's interoperable border information systems.",

@@ -75,6 +75,14 @@ class IdentityRepository(Protocol):
         """The sequence number of the latest change, 0 when there is none."""
         ...
 
+    def count_changes_after(self, seq: int) -> int:
+        """How many changes follow sequence number `seq`."""
+        ...
+
+    def changed_after(self, cir_id: str, seq: int) -> bool:
+        """Whether a change to this file follows sequence number `seq`."""
+        ...
+
     def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
         """Every system's file holding this travel document, in `SourceSystem` order."""
         ...

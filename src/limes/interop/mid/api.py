@@ -8,13 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from limes.access.models import Role
 from limes.access.service import require_role
 from limes.core.errors import AccessDenied
 from limes.interop.mid.domain.models import Link, LinkColour
 from limes.interop.mid.linking import IndexedRecord
 from limes.interop.mid.officers import READERS, acting_authority
-from limes.interop.mid.service import DetectionReport, LinkCase, PendingLink
+from limes.interop.mid.service import LinkCase, PendingLink
 from limes.interop.sbms.service import MAX_CANDIDATES
 from limes.web.deps import ServicesDep, UserDep
 
@@ -85,13 +84,32 @@ class LinkCasePublic(BaseModel):
     )
 
 
-class DetectionPublic(BaseModel):
-    """What one run of detection did."""
+class DetectionLagPublic(BaseModel):
+    """How far detection (in the worker process) is behind the CIR's change log."""
 
-    changes: int
-    records: int
-    erased: int
-    comparisons: int
+    caught_up: bool = Field(description="No change waits for detection")
+    pending_changes: int = Field(description="Changes of CIR files not yet through detection")
+    oldest_pending_at: datetime | None = Field(description="When the oldest of them was made")
+    oldest_pending_seconds: float = Field(description="How long it has waited; 0 when none")
+    processed_seq: int = Field(description="The last change of the log detection processed")
+    last_run_at: datetime | None = Field(
+        description="When the last batch that handled changes ended (wall-clock time)"
+    )
+    recent_seconds: float = Field(description="The recent period of the figures below")
+    recent_files: int = Field(description="Files handled in that period")
+    files_per_second: float = Field(description="Files handled per second over that period")
+    busy_files_per_second: float | None = Field(
+        description="Files per second of the time detection was running; null without a run"
+    )
+
+
+class IdentityCheckPublic(BaseModel):
+    """A file's links as detected so far (Art 27-28)."""
+
+    record_id: str
+    pending: bool = Field(
+        description="A change of this file still awaits detection: links may follow; ask again"
+    )
     links: list[LinkPublic]
 
 
@@ -164,25 +182,29 @@ def _pending_public(pending: PendingLink) -> PendingLinkPublic:
     )
 
 
-def _detection_public(report: DetectionReport) -> DetectionPublic:
-    return DetectionPublic(
-        changes=report.changes,
-        records=report.records,
-        erased=report.erased,
-        comparisons=report.comparisons,
-        links=[link_public(link) for link in report.links],
-    )
+@router.get("/detection", response_model=DetectionLagPublic, summary="Detection's lag")
+def detection_lag(services: ServicesDep, user: UserDep) -> DetectionLagPublic:
+    """Art 27: how far multiple-identity detection is behind the CIR's change log.
 
-
-@router.post("/detections", response_model=DetectionPublic, summary="Run detection now")
-def run_detection(services: ServicesDep, user: UserDep) -> DetectionPublic:
-    """Art 27: detect multiple identities for the CIR changes not yet processed.
-
-    The server runs this every few seconds by itself; a desk calls it after recording
-    a crossing to show the links of the traveller at once.
+    Detection runs in the worker process, batch after batch until the log is drained;
+    this tells how many changes wait, for how long, and the recent pace.
     """
-    require_role(user, Role.BORDER_GUARD, Role.ADMINISTRATOR)
-    return _detection_public(services.mid.detect_changes())
+    require_role(user, *READERS)
+    lag = services.mid.detection_lag()
+    return DetectionLagPublic(
+        caught_up=lag.caught_up,
+        pending_changes=lag.pending_changes,
+        oldest_pending_at=lag.oldest_pending_at,
+        oldest_pending_seconds=round(lag.oldest_pending_seconds, 3),
+        processed_seq=lag.processed_seq,
+        last_run_at=lag.last_run_at,
+        recent_seconds=round(lag.recent_seconds, 3),
+        recent_files=lag.recent_files,
+        files_per_second=round(lag.files_per_second, 1),
+        busy_files_per_second=(
+            round(lag.busy_files_per_second, 1) if lag.busy_files_per_second is not None else None
+        ),
+    )
 
 
 @router.get("/links", response_model=list[PendingLinkPublic], summary="The verification queue")
@@ -233,3 +255,23 @@ def record_links(record_id: str, services: ServicesDep, user: UserDep) -> list[L
     """Every link of a record (a CIR file id), oldest first."""
     require_role(user, *READERS)
     return [link_public(link) for link in services.mid.links_of(record_id)]
+
+
+@router.get(
+    "/records/{record_id}/identity-check",
+    response_model=IdentityCheckPublic,
+    summary="A file's links, or that detection is pending",
+)
+def identity_check(record_id: str, services: ServicesDep, user: UserDep) -> IdentityCheckPublic:
+    """The links of a record (a CIR file id) and whether detection has reached its last change.
+
+    A desk asks this after a crossing: while `pending` is true the worker has not yet
+    compared the file, and the desk asks again.
+    """
+    require_role(user, *READERS)
+    check = services.mid.identity_check(record_id)
+    return IdentityCheckPublic(
+        record_id=check.record_id,
+        pending=check.pending,
+        links=[link_public(link) for link in check.links],
+    )

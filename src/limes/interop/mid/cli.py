@@ -151,8 +151,9 @@ def _progress_bar(console: Console) -> Progress:
 def run() -> None:
     """Art 27: detect multiple identities for every CIR change not yet processed, now.
 
-    The server does this every few seconds by itself; this is for a database changed
-    while no server ran (after `limes db upgrade` over existing files, say).
+    The worker process of `limes serve` (`limes worker`) does this continuously; this
+    is for a database changed while none ran (after `limes db upgrade` over existing
+    files, say).
     """
     from limes.bootstrap import build_services
 

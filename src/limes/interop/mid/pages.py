@@ -99,6 +99,7 @@ def queue_page(request: Request) -> Response:
             "pending": mid.pending(authority, 200),
             "total": mid.count_pending(authority),
             "authority": authority,
+            "detection": mid.detection_lag(),
         },
     )
 

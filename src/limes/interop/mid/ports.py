@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 
 from limes.interop.cir.ports import IdentityRepository
+from limes.interop.mid.domain.lag import DetectionRun
 from limes.interop.mid.domain.models import IdentityConfirmationFile, Link, LinkColour
 from limes.interop.mid.linking import IndexedRecord
 
@@ -110,8 +111,24 @@ class MidRepository(Protocol):
         """The last CIR change the MID has processed, 0 before the first."""
         ...
 
+    def claim_progress(self) -> int:
+        """`progress`, holding it against another detector until the transaction ends."""
+        ...
+
     def set_progress(self, seq: int) -> None:
         """Record that the MID has processed the CIR's changes up to `seq`."""
+        ...
+
+    def add_run(self, run: DetectionRun, prune_before: datetime) -> None:
+        """Record a batch of detection; forget those that ended before `prune_before`."""
+        ...
+
+    def runs_since(self, since: datetime) -> list[DetectionRun]:
+        """The batches that ended after `since`, oldest first."""
+        ...
+
+    def last_run(self) -> DetectionRun | None:
+        """The batch that ended last, or None."""
         ...
 
 

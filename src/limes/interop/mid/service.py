@@ -9,6 +9,10 @@ Each pair is judged by `linking.judge`, the function `limes mid detect` uses, an
 links are stored with their responsible authority (Art 29); white links go into an
 identity confirmation file (Art 34). Erased files take their links with them (Art 35).
 
+Detection runs in the worker process (`limes.worker`), never on a desk's request: a
+desk reads what was detected (`identity_check`), and `detection_lag` tells how far
+detection is behind the log.
+
 Manual verification (Art 29-33) goes through `decide`: one officer's decision stands,
 a later one on the same link is refused with the state it found.
 
@@ -22,17 +26,19 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from limes.biometrics.templates import BiometricTemplate, Modality
-from limes.core.clock import Clock
+from limes.core.clock import Clock, SystemClock
 from limes.core.errors import NotFound
 from limes.interop.cir.biometric_index import CirBiometricIndex
 from limes.interop.cir.models import ChangeKind, IdentityFile
 from limes.interop.mid.detector import CONJUNCTIVE, Blocking
 from limes.interop.mid.domain.errors import LinkAlreadyDecided
+from limes.interop.mid.domain.lag import RECENT, DetectionLag, DetectionRun, detection_lag
 from limes.interop.mid.domain.models import (
     IdentityConfirmationFile,
     Link,
@@ -63,6 +69,7 @@ from limes.matching.text import blocking_keys
 __all__ = [
     "SINGLE_FACT",
     "DetectionReport",
+    "IdentityCheck",
     "LinkCase",
     "MidService",
     "PendingLink",
@@ -75,6 +82,8 @@ DEFAULT_BATCH = 200
 # Candidates of the biometric 1:N search per new face (limes policy): more than one
 # person sharing a face with the traveller is already a case for an officer.
 BIOMETRIC_CANDIDATES = 10
+# How long the record of a batch of detection is kept (`mid_detection_runs`).
+RUNS_KEPT = timedelta(hours=1)
 
 
 def _new_id(prefix: str) -> str:
@@ -125,6 +134,15 @@ class DetectionReport:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentityCheck:
+    """A file's links as detected so far; `pending` while a change of it awaits detection."""
+
+    record_id: str
+    pending: bool
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PendingLink:
     """A yellow link in the verification queue, with its deadline (Art 29, 30)."""
 
@@ -160,9 +178,15 @@ class MidService:
         *,
         blocking: Blocking = CONJUNCTIVE,
         new_id: Callable[[str], str] = _new_id,
+        wall_clock: Clock | None = None,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._clock = clock
+        # Operational figures (the runs of detection, their pace) are in wall-clock
+        # time, whatever a demo clock says; `timer` measures how long a batch takes.
+        self._wall_clock = wall_clock or SystemClock()
+        self._timer = timer
         self._faces = faces
         # The stored keys were made by this blocking (migration 0006 rebuilds them for
         # `CONJUNCTIVE`): a store keyed otherwise needs `mid_blocking_keys` rebuilt.
@@ -185,34 +209,87 @@ class MidService:
             self._faces.sync(uow.identities)
         return len(self._faces)
 
-    def detect_changes(self, limit: int = DEFAULT_BATCH) -> DetectionReport:
-        """Art 27: run detection for the CIR changes not yet processed, up to `limit`."""
-        with self._lock, self._store.unit_of_work(write=True) as uow:
-            changes = uow.identities.changes_after(uow.mid.progress(), limit)
-            if not changes:
-                return DetectionReport(0, 0, 0, (), 0)
-            # The files the sBMS index read while following the log, by id.
-            read = self._faces.sync(uow.identities) if self._faces is not None else {}
-            created: list[Link] = []
-            records = erased = comparisons = 0
-            for change in changes:
-                identity_file = None
-                if change.kind is ChangeKind.WRITTEN:
-                    identity_file = (
-                        read[change.cir_id]
-                        if change.cir_id in read
-                        else uow.identities.get(change.cir_id)
-                    )
-                if identity_file is None:
-                    erased += self._forget(uow, change.cir_id)
-                    continue
-                templates = uow.identities.templates(identity_file.cir_id)
-                links, compared = self._detect(uow, identity_file, templates)
-                created.extend(links)
-                comparisons += compared
-                records += 1
-            uow.mid.set_progress(changes[-1].seq)
-        return DetectionReport(len(changes), records, erased, tuple(created), comparisons)
+    def detect_changes(
+        self, limit: int = DEFAULT_BATCH, *, budget: float | None = None
+    ) -> DetectionReport:
+        """Art 27: run detection for the CIR changes not yet processed.
+
+        Up to `limit` changes; with a `budget` (seconds), the batch also ends once that
+        much time has gone, after at least one change, so a writer holds SQLite's
+        writer lock briefly and the desks' commits pass in between. The links and the
+        progress of a batch commit together; the batch is recorded for the lag
+        (`detection_lag`).
+        """
+        with self._lock:
+            started = self._timer()
+            # The sBMS index follows the log in a read transaction: loading a gallery
+            # holds no writer lock. The files it read, by id, spare reading them again.
+            read: dict[str, IdentityFile | None] = {}
+            if self._faces is not None:
+                with self._store.unit_of_work(write=False) as reading:
+                    read = self._faces.sync(reading.identities)
+            with self._store.unit_of_work(write=True) as uow:
+                writing = self._timer()
+                changes = uow.identities.changes_after(uow.mid.claim_progress(), limit)
+                if not changes:
+                    return DetectionReport(0, 0, 0, (), 0)
+                created: list[Link] = []
+                done = records = erased = comparisons = 0
+                for change in changes:
+                    done += 1
+                    identity_file = None
+                    if change.kind is ChangeKind.WRITTEN:
+                        identity_file = (
+                            read[change.cir_id]
+                            if change.cir_id in read
+                            else uow.identities.get(change.cir_id)
+                        )
+                    if identity_file is None:
+                        erased += self._forget(uow, change.cir_id)
+                    else:
+                        templates = uow.identities.templates(identity_file.cir_id)
+                        links, compared = self._detect(uow, identity_file, templates)
+                        created.extend(links)
+                        comparisons += compared
+                        records += 1
+                    if budget is not None and self._timer() - writing >= budget:
+                        break
+                last_seq = changes[done - 1].seq
+                uow.mid.set_progress(last_seq)
+                finished = self._wall_clock.now()
+                run = DetectionRun(finished, self._timer() - started, done, len(created), last_seq)
+                uow.mid.add_run(run, prune_before=finished - RUNS_KEPT)
+        return DetectionReport(done, records, erased, tuple(created), comparisons)
+
+    def detection_lag(self) -> DetectionLag:
+        """How far detection is behind the CIR's change log, and its recent pace."""
+        wall_now = self._wall_clock.now()
+        with self._store.unit_of_work(write=False) as uow:
+            processed = uow.mid.progress()
+            pending = uow.identities.count_changes_after(processed)
+            oldest = uow.identities.changes_after(processed, 1) if pending else []
+            runs = uow.mid.runs_since(wall_now - RECENT)
+            if not runs and (last := uow.mid.last_run()) is not None:
+                runs = [last]
+        return detection_lag(
+            now=self._clock.now(),
+            wall_now=wall_now,
+            processed_seq=processed,
+            pending_changes=pending,
+            oldest_pending_at=oldest[0].changed_at if oldest else None,
+            runs=runs,
+        )
+
+    def identity_check(self, record_id: str) -> IdentityCheck:
+        """A file's links, and whether detection has yet to reach its latest change.
+
+        What a desk shows after a crossing: it reads what the worker detected and never
+        detects itself; `pending` says that a change of this file still waits.
+        """
+        with self._store.unit_of_work(write=False) as uow:
+            pending = uow.identities.changed_after(record_id, uow.mid.progress())
+            links = uow.mid.links_of(record_id)
+        return IdentityCheck(record_id, pending, tuple(links))
 
     def _detect(
         self,

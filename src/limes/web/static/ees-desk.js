@@ -1037,21 +1037,37 @@
       if (file && file.cir_id && !receipt.queued) showIdentityLinks(file.cir_id, state.checkSeq);
     };
 
-    // 2019/817 Art 27: the file just written goes through the multiple-identity detector;
-    // a link pending verification (Art 30) is shown with the way to the queue.
-    const showIdentityLinks = async (cirId, seq) => {
-      let links;
+    // How often, and how many times, the desk asks again while detection is pending.
+    const MID_POLL_MS = 1000;
+    const MID_POLLS = 120;
+    // 2019/817 Art 27: the file just written goes through the multiple-identity detector,
+    // which runs in the worker process; the desk reads what it found and never waits for
+    // it. Until detection reaches the file the outcome says so and asks again; a link
+    // pending verification (Art 30) is then shown with the way to the queue.
+    const showIdentityLinks = async (cirId, seq, attempt = 0) => {
+      let check;
       try {
-        const run = await call("/api/v1/mid/detections", { method: "POST" });
-        if (!run.ok) return;
-        const found = await call(`/api/v1/mid/records/${encodeURIComponent(cirId)}/links`);
+        const found = await call(`/api/v1/mid/records/${encodeURIComponent(cirId)}/identity-check`);
         if (!found.ok) return;
-        links = found.data;
+        check = found.data;
       } catch {
         return;
       }
       if (seq !== state.checkSeq) return;
-      const pending = links.filter((l) => l.colour === "yellow" || l.colour === "red");
+      const shown = $('[data-testid="outcome-mid-pending"]', el.outcome);
+      if (check.pending) {
+        const waited = attempt >= MID_POLLS;
+        const note = h("div", { class: "outcome-mid outcome-mid-pending", "data-testid": "outcome-mid-pending" },
+          h("strong", {}, "Identity check pending (Art 27): "),
+          waited
+            ? "the multiple-identity detector has not reached this file yet; any link will appear in Identity checks."
+            : "the multiple-identity detector has not reached this file yet; this updates by itself.");
+        if (shown) shown.replaceWith(note); else el.outcome.append(note);
+        if (!waited) setTimeout(() => showIdentityLinks(cirId, seq, attempt + 1), MID_POLL_MS);
+        return;
+      }
+      if (shown) shown.remove();
+      const pending = check.links.filter((l) => l.colour === "yellow" || l.colour === "red");
       if (!pending.length) return;
       el.outcome.append(h("div", { class: "outcome-mid", "data-testid": "outcome-mid" },
         h("strong", {}, pending.some((l) => l.colour === "red")
@@ -1059,7 +1075,6 @@
           : `Multiple-identity detector: ${pending.length} yellow link${pending.length > 1 ? "s" : ""} pending manual verification (Art 30). `),
         ...pending.map((l) => h("a", { href: `/mid/links/${encodeURIComponent(l.link_id)}`, "data-testid": "outcome-mid-link" }, `Verify link ${l.link_id}`))));
     };
-
     const clearAll = () => {
       state.checkSeq += 1;
       state.recorded = false;

@@ -381,3 +381,46 @@ def test_blocks_over_the_cap_are_skipped_and_candidates_read_with_their_records(
             ("R1", "NAKAMURA"),
             ("R3", "KOVALENKO"),
         ]
+
+
+def test_a_budget_ends_a_batch_early_and_the_lag_follows_the_log(
+    engine: Engine, clock: FixedClock
+) -> None:
+    ticks = iter(range(1_000))
+    sbms = SharedBiometricMatchingService(numpy_matcher_factory(), MemoryTemplateStore())
+    mid = MidService(
+        SqlMidStore(engine),
+        clock,
+        CirBiometricIndex(sbms),
+        wall_clock=clock,
+        timer=lambda: float(next(ticks)),  # every reading of the timer is a second later
+    )
+    store(
+        engine,
+        (identity_file("cir-1", "KOVALENKO"), ()),
+        (identity_file("cir-2", "PETRENKO", document="FB7654321"), ()),
+        (identity_file("cir-3", "KOVALENKO", document="FC1111111"), ()),
+    )
+    clock.advance(timedelta(seconds=30))
+    lag = mid.detection_lag()
+    assert (lag.pending_changes, lag.oldest_pending_seconds, lag.last_run_at) == (3, 30.0, None)
+    assert mid.identity_check("cir-1").pending
+
+    first = mid.detect_changes(budget=0.5)
+    assert first.changes == 1  # the budget was spent after one file
+    assert not mid.identity_check("cir-1").pending
+    assert mid.identity_check("cir-3").pending
+    lag = mid.detection_lag()
+    assert (lag.pending_changes, lag.last_run_at, lag.recent_files) == (2, clock.now(), 1)
+
+    assert mid.detect_changes(budget=0.5).changes == 1
+    third = mid.detect_changes(budget=0.5)
+    assert third.changes == 1
+    assert len(third.links) == 1  # cir-3 resembles cir-1, detected one batch earlier
+    check = mid.identity_check("cir-3")
+    assert not check.pending
+    assert [link.link_id for link in check.links] == [third.links[0].link_id]
+    assert mid.detect_changes(budget=0.5).changes == 0
+    lag = mid.detection_lag()
+    assert lag.caught_up
+    assert lag.recent_files == 3

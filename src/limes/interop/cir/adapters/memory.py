@@ -156,6 +156,14 @@ class MemoryIdentityRepository:
         """The sequence number of the latest change, 0 when there is none."""
         return len(self._changes)
 
+    def count_changes_after(self, seq: int) -> int:
+        """How many changes follow sequence number `seq`."""
+        return max(len(self._changes) - max(seq, 0), 0)
+
+    def changed_after(self, cir_id: str, seq: int) -> bool:
+        """Whether a change to this file follows sequence number `seq`."""
+        return any(change.cir_id == cir_id for change in self._changes[max(seq, 0) :])
+
     def _record(self, cir_id: str, system: SourceSystem, at: datetime, kind: ChangeKind) -> None:
         seq = len(self._changes) + 1
         self._changes.append(IdentityChange(seq, cir_id, system, kind, _utc(at)))

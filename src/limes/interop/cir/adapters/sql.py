@@ -21,7 +21,9 @@ from limes.core.identity import Name, PartialDate
 from limes.db.unit_of_work import database_error
 from limes.interop.cir.adapters.sql_tables import (
     ALL_TEMPLATES,
+    CHANGED_AFTER,
     CHANGES_AFTER,
+    COUNT_CHANGES_AFTER,
     DELETE_DOCUMENTS,
     DELETE_FILE,
     DELETE_TEMPLATES,
@@ -250,6 +252,23 @@ class SqlIdentityRepository:
         except sa_exc.DBAPIError as error:
             raise _translated(error) from error
         return int(seq or 0)
+
+    def count_changes_after(self, seq: int) -> int:
+        """How many changes follow sequence number `seq`."""
+        try:
+            count = self._connection.execute(COUNT_CHANGES_AFTER, {"after": seq}).scalar()
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        return int(count or 0)
+
+    def changed_after(self, cir_id: str, seq: int) -> bool:
+        """Whether a change to this file follows sequence number `seq`."""
+        parameters = {"after": seq, "cir_id": cir_id}
+        try:
+            found = self._connection.execute(CHANGED_AFTER, parameters).first()
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        return found is not None
 
     def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
         """Every system's file holding this travel document, in `SourceSystem` order."""

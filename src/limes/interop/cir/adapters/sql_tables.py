@@ -245,6 +245,13 @@ CHANGES_AFTER = (
     .limit(bindparam("limit"))
 )
 LAST_CHANGE = select(_chg.c.seq).order_by(_chg.c.seq.desc()).limit(1)
+COUNT_CHANGES_AFTER = select(sa_func.count()).where(_chg.c.seq > bindparam("after"))
+# The pending part of the log is short when detection keeps up: a range of the key.
+CHANGED_AFTER = (
+    select(_chg.c.seq)
+    .where(_chg.c.seq > bindparam("after"), _chg.c.cir_id == bindparam("cir_id"))
+    .limit(1)
+)
 FILE_SYSTEM = select(_files.c.system).where(_files.c.cir_id == bindparam("cir_id"))
 
 _log = access_log

@@ -33,12 +33,14 @@ from limes.db.unit_of_work import SqlUnitOfWork
 from limes.interop.cir.adapters.sql import SqlIdentityRepository
 from limes.interop.mid.adapters.sql_tables import (
     blocking_keys,
+    detection_runs,
     icf_links,
     identity_confirmation_files,
     links,
     progress,
     records,
 )
+from limes.interop.mid.domain.lag import DetectionRun
 from limes.interop.mid.domain.models import (
     IdentityConfirmationFile,
     Link,
@@ -138,6 +140,24 @@ _ICF_OF_RECORDS = (
 _DELETE_ICF = delete(_icf).where(_icf.c.icf_id == bindparam("icf_id"))
 _DELETE_ICF_MEMBERS = delete(_icfl).where(_icfl.c.icf_id == bindparam("icf_id"))
 _PROGRESS = select(progress.c.seq).where(progress.c.source == "cir")
+# Two detectors (the worker, `limes mid run`) take turns: on PostgreSQL the second
+# waits on the row (SQLite's writer lock already serialises them; it has no FOR UPDATE).
+_CLAIM_PROGRESS = _PROGRESS.with_for_update()
+_runs = detection_runs
+_RUN_COLUMNS = (
+    _runs.c.finished_at,
+    _runs.c.seconds,
+    _runs.c.changes,
+    _runs.c.links,
+    _runs.c.last_seq,
+)
+_RUNS_SINCE = (
+    select(*_RUN_COLUMNS)
+    .where(_runs.c.finished_at > bindparam("since"))
+    .order_by(_runs.c.finished_at)
+)
+_LAST_RUN = select(*_RUN_COLUMNS).order_by(_runs.c.finished_at.desc()).limit(1)
+_PRUNE_RUNS = delete(_runs).where(_runs.c.finished_at < bindparam("before"))
 _UPDATE_PROGRESS = update(progress).where(progress.c.source == "cir").values(seq=bindparam("seq"))
 
 
@@ -355,10 +375,38 @@ class SqlMidRepository:
         """The last CIR change the MID has processed, 0 before the first."""
         return int(self._c.execute(_PROGRESS).scalar() or 0)
 
+    def claim_progress(self) -> int:
+        """`progress`, holding it against another detector until the transaction ends."""
+        return int(self._c.execute(_CLAIM_PROGRESS).scalar() or 0)
+
     def set_progress(self, seq: int) -> None:
         """Record that the MID has processed the CIR's changes up to `seq`."""
         if self._c.execute(_UPDATE_PROGRESS, {"seq": seq}).rowcount == 0:
             self._c.execute(insert(progress), {"source": "cir", "seq": seq})
+
+    def add_run(self, run: DetectionRun, prune_before: datetime) -> None:
+        """Record a batch of detection; forget those that ended before `prune_before`."""
+        self._c.execute(_PRUNE_RUNS, {"before": prune_before.astimezone(UTC)})
+        self._c.execute(
+            insert(_runs),
+            {
+                "finished_at": run.finished_at.astimezone(UTC),
+                "seconds": run.seconds,
+                "changes": run.changes,
+                "links": run.links,
+                "last_seq": run.last_seq,
+            },
+        )
+
+    def runs_since(self, since: datetime) -> list[DetectionRun]:
+        """The batches that ended after `since`, oldest first."""
+        rows = self._c.execute(_RUNS_SINCE, {"since": since.astimezone(UTC)})
+        return [DetectionRun(*row) for row in rows]
+
+    def last_run(self) -> DetectionRun | None:
+        """The batch that ended last, or None."""
+        row = self._c.execute(_LAST_RUN).first()
+        return DetectionRun(*row) if row is not None else None
 
 
 class SqlMidUnitOfWork:

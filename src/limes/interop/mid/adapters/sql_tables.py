@@ -9,6 +9,8 @@
 * `mid_identity_confirmation_files` and `mid_icf_links`: the identity confirmation
   files and the links each holds (Art 34).
 * `mid_progress`: how far the MID has read the CIR's change log.
+* `mid_detection_runs`: the batches of detection of the last hour (when, how long,
+  how many changes), for the lag an operator sees (`limes.interop.mid.domain.lag`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     Index,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -29,6 +33,7 @@ from limes.db.metadata import UTCDateTime, metadata
 
 __all__ = [
     "blocking_keys",
+    "detection_runs",
     "icf_links",
     "identity_confirmation_files",
     "links",
@@ -106,4 +111,21 @@ progress = Table(
     metadata,
     Column("source", String(_ENUM), primary_key=True),  # "cir"
     Column("seq", BigInteger, nullable=False),
+)
+
+detection_runs = Table(
+    "mid_detection_runs",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("finished_at", UTCDateTime, nullable=False),  # wall-clock time
+    Column("seconds", Float, nullable=False),
+    Column("changes", Integer, nullable=False),
+    Column("links", Integer, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Index("ix_mid_detection_runs_finished_at", "finished_at"),
 )
