@@ -4,8 +4,8 @@ An update names the version it was decided on and is refused if the row changed
 meanwhile (optimistic concurrency), so an exit decided before a rebuttal of an
 overstay (Reg. (EU) 2017/2226 Art 20) was stored cannot silently erase it.
 
-Revision ID: 0009_ees_versions
-Revises: 0008_cir_member_state
+Revision ID: 0010_ees_versions
+Revises: 0009_mid_detection_runs
 Create Date: 2026-12-07 21:00:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_ees_versions"
-down_revision: str | Sequence[str] | None = "0008_cir_member_state"
+revision: str = "0010_ees_versions"
+down_revision: str | Sequence[str] | None = "0009_mid_detection_runs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
