@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
 
-from limes.core.errors import BackendUnavailable, Conflict, DomainError
+from limes.core.errors import BackendUnavailable, Conflict
 from limes.ees.ports import EesStore, EesUnitOfWork
 from limes.ees.writes import PlannedUnitOfWork, Write, apply_writes
 
@@ -38,17 +37,10 @@ def _not_answered() -> BackendUnavailable:
     )
 
 
-def apply_now(store: EesStore, writes: Sequence[Write]) -> Future[None]:
-    """Apply kept writes in one write unit of work of `store`, now; a done future."""
-    done: Future[None] = Future()
-    try:
-        with store.unit_of_work(write=True) as uow:
-            apply_writes(uow, writes)
-    except DomainError as error:
-        done.set_exception(error)
-    else:
-        done.set_result(None)
-    return done
+def apply_now(store: EesStore, writes: Sequence[Write]) -> None:
+    """Apply kept writes in one write unit of work of `store`, on the calling thread."""
+    with store.unit_of_work(write=True) as uow:
+        apply_writes(uow, writes)
 
 
 def _on_snapshot(store: EesStore, decide: Decision[T]) -> tuple[T, list[Write]]:

@@ -16,6 +16,7 @@ from limes.ees.domain.models import (
     IndividualFile,
     RefusalRecord,
 )
+from limes.ees.domain.rules import RetentionScan
 from limes.interop.cir.ports import IdentityRepository
 
 if TYPE_CHECKING:
@@ -105,7 +106,11 @@ class EesRepository(Protocol):
         ...
 
     def file_ids(self) -> list[str]:
-        """Every file id, for retention."""
+        """Every file id."""
+        ...
+
+    def files_due_for_retention(self, scan: RetentionScan) -> list[str]:
+        """The ids of files that may have a retention step due, by index (EES Art 34)."""
         ...
 
     def erase_entry(self, record_id: str) -> None:
@@ -169,7 +174,8 @@ class EesStore(Protocol):
     def submit_writes(self, writes: Sequence[Write]) -> Future[None]:
         """Apply the kept writes of a decided crossing (see `limes.ees.planning`) durably.
 
-        The future is done once they are on disk, or holds the error they met.
+        Returns at once, on any thread (an event loop's too); the future is done once
+        the writes are on disk, or holds the error they met.
         """
         ...
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from limes.core.errors import Conflict, StaleWrite
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
+from limes.ees.domain.rules import RetentionScan
 from limes.ees.planning import apply_now
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.ees.writes import Write
@@ -158,6 +159,33 @@ class MemoryEesRepository:
         """Every file id."""
         return sorted(self._t.files)
 
+    def files_due_for_retention(self, scan: RetentionScan) -> list[str]:
+        """The ids of files that may have a retention step due (EES Art 34)."""
+        due = {
+            r.file_id
+            for r in self._t.entries.values()
+            if (r.exit_at is not None and r.exit_at.date() < scan.exited_before)
+            or (
+                r.exit_at is None
+                and r.authorised_stay_until < scan.stay_ended_before
+                and (
+                    r.erasure_notice_on is None
+                    or r.authorised_stay_until < scan.noticed_stay_ended_before
+                )
+            )
+        }
+        due.update(
+            r.file_id
+            for r in self._t.refusals.values()
+            if r.refused_at.date() < scan.refused_before
+        )
+        due.update(
+            f.file_id
+            for f in self._t.files.values()
+            if f.last_exit_or_refusal is not None and f.last_exit_or_refusal < scan.last_exit_before
+        )
+        return sorted(due)
+
     def erase_entry(self, record_id: str) -> None:
         """Erase an entry/exit record."""
         self._t.entries.pop(record_id, None)
@@ -224,6 +252,7 @@ class MemoryEesStore:
         self._identities = MemoryIdentityRepository()
         self._lock = threading.RLock()
         self._reader = ThreadPoolExecutor(2, thread_name_prefix="ees-memory-reader")
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="ees-memory-writer")
 
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[EesUnitOfWork]:
@@ -245,8 +274,8 @@ class MemoryEesStore:
             self._tables, self._identities = tables, identities
 
     def submit_writes(self, writes: Sequence[Write]) -> Future[None]:
-        """Apply the kept writes of a decided crossing in one unit of work, at once."""
-        return apply_now(self, writes)
+        """Apply the kept writes of a decided crossing in one unit of work, on a thread."""
+        return self._writer.submit(apply_now, self, writes)
 
     @property
     def reader(self) -> Executor:
@@ -255,6 +284,7 @@ class MemoryEesStore:
 
     def close(self) -> None:
         """Stop the store's threads."""
+        self._writer.shutdown(wait=True)
         self._reader.shutdown(wait=False)
 
     def peek(self) -> MemoryUnitOfWork:
