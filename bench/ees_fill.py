@@ -152,7 +152,9 @@ def prepare_schema(url: str) -> None:
 def _check_columns() -> None:
     for table, columns in TABLES:
         missing = set(table.c.keys()) - set(columns)
-        nullable = {c for c in missing if table.c[c].nullable}
+        nullable = {
+            c for c in missing if table.c[c].nullable or table.c[c].server_default is not None
+        }
         assert missing == nullable, f"{table.name}: fill the new columns {missing - nullable}"
         assert set(columns) <= set(table.c.keys()), f"{table.name}: unknown columns"
 

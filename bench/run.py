@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench import (
     ees,
+    ees_retention,
     matching_eval,
     mid_detect,
     mid_load,
@@ -48,7 +49,16 @@ def _memory() -> str:
     return "unknown memory"
 
 
-SECTIONS = ("calculator", "matching", "ees", "mid_load", "mid_online", "mid_detect", "sbms")
+SECTIONS = (
+    "calculator",
+    "matching",
+    "ees",
+    "retention",
+    "mid_load",
+    "mid_online",
+    "mid_detect",
+    "sbms",
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -116,6 +126,8 @@ def _measure(chosen: list[str], *, quick: bool) -> list[str]:
         os.sched_setaffinity(0, cores)
     if "ees" in chosen:
         sections.append(ees.report(ees.measure(ees.Plan.quick() if quick else ees.Plan())))
+    if "retention" in chosen:
+        sections.append(ees_retention.report(ees_retention.measure(quick=quick)))
     if "mid_load" in chosen:
         plan = mid_load.Plan.quick() if quick else mid_load.Plan()
         sections.append(mid_load.report(mid_load.measure(plan)))

@@ -15,10 +15,20 @@ from limes.ees.domain.models import (
     IndividualFile,
     SuspensionScope,
 )
-from limes.ees.domain.rules import RetentionAction, RetentionStep, overstay_from, retention_plan
+from limes.ees.domain.rules import (
+    RetentionAction,
+    RetentionStep,
+    overstay_from,
+    retention_plan,
+    retention_scan,
+)
 from limes.ees.outcomes import Actor
-from limes.ees.ports import EesStore
+from limes.ees.ports import EesStore, EesUnitOfWork
 from limes.interop.cir.models import IdentityFile
+
+# Files handled per write transaction by the retention job: the writer lock is held
+# for one chunk at a time, and the desks' commits go in between.
+RETENTION_CHUNK = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,31 +118,42 @@ class EesOperations:
             )
         return rebutted
 
-    def run_retention(self) -> RetentionReport:
-        """EES Art 34-35: erase what has reached its retention date, from the EES and the CIR."""
+    def run_retention(self, chunk: int = RETENTION_CHUNK) -> RetentionReport:
+        """EES Art 34-35: erase what has reached its retention date, from the EES and the CIR.
+
+        Only files that may have something due are read, through indexes
+        (`rules.retention_scan`), and they are handled `chunk` files per write
+        transaction, so the writer lock is never held for long.
+        """
         today = self._clock.today()
+        with self._store.unit_of_work(write=False) as uow:
+            due = uow.ees.files_due_for_retention(retention_scan(today))
         taken: list[RetentionStep] = []
-        with self._store.unit_of_work(write=True) as uow:
-            for file_id in uow.ees.file_ids():
-                individual_file = uow.ees.get_file(file_id)
-                if individual_file is None:
-                    continue
-                entries = {r.record_id: r for r in uow.ees.entries(file_id)}
-                steps = retention_plan(
-                    individual_file, list(entries.values()), uow.ees.refusals(file_id), today
-                )
-                for step in steps:
-                    if step.action is RetentionAction.NOTIFY_OVERSTAYER_ERASURE:
-                        notified = replace(entries[step.reference], erasure_notice_on=today)
-                        uow.ees.update_entry(notified)
-                    elif step.action is RetentionAction.ERASE_RECORD:
-                        uow.ees.erase_entry(step.reference)
-                        uow.ees.erase_refusal(step.reference)
-                    elif step.action is RetentionAction.ERASE_FILE:
-                        uow.ees.erase_file(file_id)
-                        uow.identities.erase(individual_file.cir_id, self._clock.now())
-                taken.extend(steps)
+        for start in range(0, len(due), chunk):
+            with self._store.unit_of_work(write=True) as uow:
+                for file_id in due[start : start + chunk]:
+                    taken.extend(self._retain(uow, file_id, today))
         return RetentionReport(today, tuple(taken))
+
+    def _retain(self, uow: EesUnitOfWork, file_id: str, today: date) -> list[RetentionStep]:
+        individual_file = uow.ees.get_file(file_id)
+        if individual_file is None:
+            return []
+        entries = {r.record_id: r for r in uow.ees.entries(file_id)}
+        steps = retention_plan(
+            individual_file, list(entries.values()), uow.ees.refusals(file_id), today
+        )
+        for step in steps:
+            if step.action is RetentionAction.NOTIFY_OVERSTAYER_ERASURE:
+                notified = replace(entries[step.reference], erasure_notice_on=today)
+                uow.ees.update_entry(notified)
+            elif step.action is RetentionAction.ERASE_RECORD:
+                uow.ees.erase_entry(step.reference)
+                uow.ees.erase_refusal(step.reference)
+            elif step.action is RetentionAction.ERASE_FILE:
+                uow.ees.erase_file(file_id)
+                uow.identities.erase(individual_file.cir_id, self._clock.now())
+        return steps
 
     def crossing_points(self) -> list[CrossingPoint]:
         """Every crossing point with its EES state."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
+from limes.ees.domain.rules import RetentionScan
 from limes.ees.ports import AccessLogEntry, EesRepository, EesUnitOfWork, IdempotentOutcome
 from limes.interop.cir.models import (
     BiometricTemplate,
@@ -351,6 +352,10 @@ class _PlannedEes:
         """Every file id in the snapshot."""
         return self._snapshot.file_ids()
 
+    def files_due_for_retention(self, scan: RetentionScan) -> list[str]:
+        """The files that may have a retention step due, in the snapshot."""
+        return self._snapshot.files_due_for_retention(scan)
+
     def erase_entry(self, record_id: str) -> None:
         """Keep the erasure of an entry/exit record."""
         self._kept.add(EraseEntry(record_id))
@@ -448,6 +453,14 @@ class _PlannedIdentities:
     def last_change(self) -> int:
         """The latest change in the snapshot."""
         return self._snapshot.last_change()
+
+    def count_changes_after(self, seq: int) -> int:
+        """How many changes follow `seq` in the snapshot."""
+        return self._snapshot.count_changes_after(seq)
+
+    def changed_after(self, cir_id: str, seq: int) -> bool:
+        """Whether a change to this file follows `seq` in the snapshot."""
+        return self._snapshot.changed_after(cir_id, seq)
 
     def files_of_document(self, number: str, issuing_state: str) -> list[IdentityFile]:
         """Every system's file holding this travel document, in the snapshot."""

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
@@ -28,6 +28,7 @@ from limes.ees.adapters.sql_tables import (
     ENTRY,
     FILE,
     FILE_OF_IDENTITY,
+    FILES_DUE_FOR_RETENTION,
     INSERT_ACCESS,
     INSERT_ENTRY,
     INSERT_FILE,
@@ -56,6 +57,7 @@ from limes.ees.adapters.sql_tables import (
     versioned,
 )
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
+from limes.ees.domain.rules import RetentionScan
 from limes.ees.planning import apply_now
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.ees.writes import (
@@ -230,6 +232,20 @@ class SqlEesRepository:
             self._c.execute(select(individual_files.c.file_id).order_by("file_id")).scalars()
         )
 
+    def files_due_for_retention(self, scan: RetentionScan) -> list[str]:
+        """The ids of files that may have a retention step due, each part by an index."""
+        rows = self._c.execute(
+            FILES_DUE_FOR_RETENTION,
+            {
+                "exited_before": _midnight(scan.exited_before),
+                "stay_ended_before": scan.stay_ended_before,
+                "noticed_stay_ended_before": scan.noticed_stay_ended_before,
+                "refused_before": _midnight(scan.refused_before),
+                "last_exit_before": scan.last_exit_before,
+            },
+        )
+        return sorted(rows.scalars())
+
     def erase_entry(self, record_id: str) -> None:
         """Erase an entry/exit record."""
         self._c.execute(
@@ -302,6 +318,10 @@ class SqlEesRepository:
         self._c.execute(INSERT_OUTCOME, [outcome_values(outcome) for outcome in outcomes])
 
 
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 class SqlEesUnitOfWork:
     """The EES and CIR repositories on one transaction."""
 
@@ -356,6 +376,7 @@ class SqlEesStore:
         self._committer = (
             GroupCommitter(engine, self._apply, self._apply_bulk) if group_commit else None
         )
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="ees-writer")
 
     @property
     def engine(self) -> Engine:
@@ -366,7 +387,8 @@ class SqlEesStore:
         """Apply a decided crossing's writes durably, batched with other desks' crossings."""
         if self._committer is not None:
             return self._committer.submit(writes)
-        return apply_now(self, writes)
+        # Never on the caller's thread: it may be an event loop.
+        return self._writer.submit(apply_now, self, writes)
 
     @property
     def reader(self) -> Executor:
@@ -377,6 +399,7 @@ class SqlEesStore:
         """Commit what is queued and stop the store's threads."""
         if self._committer is not None:
             self._committer.close()
+        self._writer.shutdown(wait=True)
         self._reader.shutdown(wait=False)
 
     def _apply(self, connection: Connection, writes: Sequence[Write]) -> None:

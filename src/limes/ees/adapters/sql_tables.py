@@ -23,8 +23,10 @@ from sqlalchemy import (
     Text,
     bindparam,
     insert,
+    or_,
     select,
     text,
+    union,
     update,
 )
 
@@ -75,6 +77,8 @@ individual_files = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("last_exit_or_refusal", Date, nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # The retention job selects files by their last exit or refusal (EES Art 34(2)).
+    Index("ix_ees_individual_files_last_exit_or_refusal", "last_exit_or_refusal"),
 )
 
 entry_exit_records = Table(
@@ -121,6 +125,8 @@ entry_exit_records = Table(
         postgresql_where=text("exit_at IS NULL"),
     ),
     Index("ix_ees_entry_exit_records_overstay_from", "overstay_from"),
+    # The retention job selects closed records by their exit (EES Art 34(1)).
+    Index("ix_ees_entry_exit_records_exit_at", "exit_at"),
 )
 
 refusal_records = Table(
@@ -138,6 +144,8 @@ refusal_records = Table(
     Column("crossing_point", String(32), nullable=False),
     Column("reasons", String(16), nullable=False),
     Column("source", String(_ENUM), nullable=False),
+    # The retention job selects refusals by their date (EES Art 34(1)).
+    Index("ix_ees_refusal_records_refused_at", "refused_at"),
 )
 
 access_log = Table(
@@ -199,6 +207,29 @@ UPDATE_ENTRY = update(entry_exit_records).where(
     entry_exit_records.c.version == bindparam("expected_version"),
 )
 INSERT_ACCESS = insert(access_log)
+
+# What the retention job looks at (EES Art 34): every part is a range on an index, so
+# a day's run reads what may be due, not every file.
+_records = entry_exit_records.c
+FILES_DUE_FOR_RETENTION = union(
+    select(_records.file_id).where(
+        _records.exit_at.is_not(None), _records.exit_at < bindparam("exited_before")
+    ),
+    select(_records.file_id).where(
+        _records.exit_at.is_(None),
+        _records.authorised_stay_until < bindparam("stay_ended_before"),
+        or_(
+            _records.erasure_notice_on.is_(None),
+            _records.authorised_stay_until < bindparam("noticed_stay_ended_before"),
+        ),
+    ),
+    select(refusal_records.c.file_id).where(
+        refusal_records.c.refused_at < bindparam("refused_before")
+    ),
+    select(individual_files.c.file_id).where(
+        individual_files.c.last_exit_or_refusal < bindparam("last_exit_before")
+    ),
+)
 INSERT_OUTCOME = insert(idempotency_keys)
 
 

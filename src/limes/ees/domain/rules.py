@@ -158,6 +158,40 @@ def file_erasure_date(last_exit_or_refusal: date | None) -> date | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RetentionScan:
+    """What the retention job looks at on one day: only what may be due (EES Art 34).
+
+    Each bound is a day before which a record or file may have a step due; they are a
+    few days generous (leap days, the month arithmetic of Art 34(4)), and
+    `retention_plan` then decides exactly, file by file.
+    """
+
+    exited_before: date  # closed records: erased three years after the exit (Art 34(1))
+    stay_ended_before: date  # open records not yet noticed: the notice of Art 34(4)
+    noticed_stay_ended_before: date  # open records: erased five years on (Art 34(3))
+    refused_before: date  # refusals: erased three years after (Art 34(1))
+    last_exit_before: date  # files: erased three years and a day after (Art 34(2))
+
+
+_SCAN_MARGIN = timedelta(days=3)
+
+
+def retention_scan(today: date) -> RetentionScan:
+    """The bounds of the retention job's selection on `today` (EES Art 34)."""
+    closed = add_years(today, -RECORD_RETENTION_YEARS) + _SCAN_MARGIN
+    overstay_notice = add_months(
+        add_years(today, -OVERSTAYER_RETENTION_YEARS), OVERSTAYER_NOTICE_MONTHS
+    )
+    return RetentionScan(
+        exited_before=closed,
+        stay_ended_before=overstay_notice + _SCAN_MARGIN,
+        noticed_stay_ended_before=add_years(today, -OVERSTAYER_RETENTION_YEARS) + _SCAN_MARGIN,
+        refused_before=closed,
+        last_exit_before=closed - timedelta(days=FILE_RETENTION_EXTRA_DAYS),
+    )
+
+
 def retention_plan(
     file: IndividualFile,
     entries: Sequence[EntryExitRecord],
