@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from limes.core.errors import (
     AccessDenied,
@@ -79,10 +80,39 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at the request's path, for `Allow`.
+
+    Starlette's router names only the methods of the first route with the path; a path
+    served by several routes (GET and POST apart) would be advertised as half of itself.
+    """
+    scope = {**request.scope, "method": "\x00"}  # no route has it: every match is partial
+    methods: set[str] = set()
+    routes: list[Any] = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        # FastAPI keeps an included router whole (its routes carry their own prefixes).
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it only
     code = {404: NotFound.code, 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+    response = problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        # RFC 9110 15.5.6: a 405 names the methods the resource supports.
+        response.headers["Allow"] = allowed_methods(request) or response.headers.get("Allow", "")
+    return response
 
 
 def install_problem_handlers(app: FastAPI) -> None:
