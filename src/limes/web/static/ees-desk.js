@@ -251,6 +251,7 @@
       checkedSig: null,
       checkedAt: 0,
       checkSeq: 0,
+      invalidMrz: null, // the MRZ (lines joined by \n) the server last refused as invalid
       busy: false,
       recorded: false,
       retry: null, // {sig, key}: the Idempotency-Key of an action that got no answer
@@ -328,13 +329,17 @@
       }
       fill(el.cp, ...state.points.map((p) =>
         h("option", { value: p.code }, `${p.code} · ${p.name}`)));
+      // The desk starts at the guard's own post; a user without one (or whose post is
+      // not configured) gets the point last chosen in this browser, else the first.
       let stored = null;
       try {
         stored = window.localStorage.getItem(STORAGE_KEY);
       } catch {
         stored = null;
       }
-      const chosen = state.points.some((p) => p.code === stored) ? stored : state.points[0].code;
+      const known = (code) => Boolean(code) && state.points.some((p) => p.code === code);
+      const post = desk.dataset.post;
+      const chosen = known(post) ? post : known(stored) ? stored : state.points[0].code;
       el.cp.value = chosen;
       selectPoint(chosen);
     };
@@ -886,9 +891,13 @@
       updateActions();
     };
 
+    const mrzText = () => mrzLines().join("\n");
+    /** Whether the server refused this very MRZ as invalid: nothing can be recorded with it. */
+    const mrzRefused = () => state.invalidMrz !== null && state.invalidMrz === mrzText();
+
     const updateActions = () => {
       const hasMrz = mrzLines().length > 0;
-      const can = mayRecord && recordable(state.point) && hasMrz && !state.busy && !state.recorded;
+      const can = mayRecord && recordable(state.point) && hasMrz && !mrzRefused() && !state.busy && !state.recorded;
       el.recordEntry.disabled = !can;
       el.recordExit.disabled = !can;
       el.recordRefusal.disabled = !can;
@@ -912,6 +921,10 @@
 
     const runCheck = async ({ force = false } = {}) => {
       const lines = mrzLines();
+      // A scanner's trailing Enter after the automatic check asks for the same check again:
+      // leave its answer (and any error it listed) as it is.
+      const sig = checkSignature();
+      if (!force && lines.length > 0 && state.point && sig === state.checkedSig && Date.now() - state.checkedAt < 2500) return;
       clearErrors();
       if (lines.length === 0) {
         showProblem({ title: "Nothing to check", detail: "Scan the travel document or paste its machine-readable zone.", errors: [{ field: "mrz", reason: "empty" }] });
@@ -923,9 +936,6 @@
         el.cp.focus();
         return;
       }
-      // A scanner's trailing Enter after the automatic check asks for the same check again.
-      const sig = checkSignature();
-      if (!force && sig === state.checkedSig && Date.now() - state.checkedAt < 2500) return;
       state.checkedSig = sig;
       state.checkedAt = Date.now();
       if (mrzLayout(lines)) el.mrz.value = lines.join("\n");
@@ -936,11 +946,14 @@
         const response = await call(`/api/v1/ees/border-checks?direction=${state.direction}`, { method: "POST", body: crossingBody() });
         if (seq !== state.checkSeq) return;
         if (response.ok) {
+          state.invalidMrz = null;
           el.outcome.hidden = true;
           renderCheck(response.data);
         } else if (response.status !== 401) {
+          const p = problemOf(response);
+          state.invalidMrz = p.errors.some((e) => String(e.field || "").startsWith("mrz")) ? mrzText() : null;
           resetResult(true);
-          showProblem(problemOf(response));
+          showProblem(p);
         }
       } catch {
         state.checkedSig = null;
@@ -978,6 +991,11 @@
         el.mrz.focus();
         return;
       }
+      if (mrzRefused()) {
+        // The errors of the check stay listed on the left; the keys do nothing until fixed.
+        el.mrz.focus();
+        return;
+      }
       if (kind === "entry" || kind === "exit") setDirection(kind, { recheck: false });
       else setDirection("entry", { recheck: false });
       const action = ACTIONS[kind];
@@ -1003,6 +1021,8 @@
       if (response.status === 401) return;
       if (!response.ok) {
         const p = problemOf(response);
+        if (p.errors.some((e) => String(e.field || "").startsWith("mrz"))) state.invalidMrz = body.mrz;
+        updateActions();
         showProblem(p);
         showOutcome("refused", h("strong", { "data-testid": "outcome-title" }, `${action.done.replace("recorded", "not recorded")}: `), p.title, ".");
         return;
@@ -1079,6 +1099,7 @@
       state.checkSeq += 1;
       state.recorded = false;
       state.retry = null;
+      state.invalidMrz = null;
       el.mrz.value = "";
       for (const input of [el.visaSticker, el.visaFrom, el.visaUntil, el.visaDuration]) input.value = "";
       el.visaEntries.value = "multiple";
