@@ -83,3 +83,22 @@ def test_enter_before_the_answer_still_shows_the_error_and_disables_recording(
     expect(page.get_by_test_id("traveller-name")).to_contain_text("MORALES")
     expect(page.get_by_test_id("record-entry")).to_be_enabled()
     expect(page.get_by_test_id("mrz-error")).to_be_hidden()
+
+
+def test_a_guards_choice_is_kept_for_that_guard_only(
+    page: Page, desk_url: str, admin: APIRequestContext
+) -> None:
+    orly = admin.put(
+        "/api/v1/ees/crossing-points/FRA-ORY",
+        data={"name": "Paris Orly", "country": "FRA", "border_type": "air"},
+    )
+    assert orly.ok, orly.text()
+    sign_in_at_desk(page, desk_url, "guard")
+    page.get_by_test_id("crossing-point").select_option(LAND)
+    page.reload()
+    expect(page.locator("#desk[data-ready='true']")).to_be_attached()
+    expect(page.get_by_test_id("crossing-point")).to_have_value(LAND)
+    # Another guard at the same workstation starts at their own post.
+    page.get_by_test_id("nav-signout").click()
+    sign_in_at_desk(page, desk_url, "guard-orly")
+    expect(page.get_by_test_id("crossing-point")).to_have_value("FRA-ORY")

@@ -224,7 +224,7 @@
     const loginUrl = desk.dataset.login;
     const mayRecord = desk.dataset.mayRecord === "true";
     const call = (path, options = {}) => api(path, { ...options, loginUrl });
-    const STORAGE_KEY = "limes.desk.crossingPoint";
+    const STORAGE_KEY = `limes.desk.crossingPoint.${desk.dataset.user}`;
 
     const el = {
       cp: $("#cp"), cpState: $("#cp-state"), cpError: $("#cp-error"),
@@ -329,8 +329,9 @@
       }
       fill(el.cp, ...state.points.map((p) =>
         h("option", { value: p.code }, `${p.code} · ${p.name}`)));
-      // The desk starts at the guard's own post; a user without one (or whose post is
-      // not configured) gets the point last chosen in this browser, else the first.
+      // The desk starts at the crossing point this user last chose in this browser, else
+      // at the guard's own post, else at the first. (A choice is kept per user: another
+      // guard signing in at the same workstation starts at their own post.)
       let stored = null;
       try {
         stored = window.localStorage.getItem(STORAGE_KEY);
@@ -339,7 +340,7 @@
       }
       const known = (code) => Boolean(code) && state.points.some((p) => p.code === code);
       const post = desk.dataset.post;
-      const chosen = known(post) ? post : known(stored) ? stored : state.points[0].code;
+      const chosen = known(stored) ? stored : known(post) ? post : state.points[0].code;
       el.cp.value = chosen;
       selectPoint(chosen);
     };
