@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from limes.biometrics.synthetic import SyntheticBiometrics
+from limes.biometrics.synthetic import DEMO_SEED, SyntheticBiometrics
 from limes.biometrics.templates import RIGHT_HAND, BiometricTemplate, Modality
 from limes.core.documents import read_mrz
 from limes.core.errors import FieldError, InvalidRequest
@@ -31,7 +31,7 @@ from limes.shortstay import EntriesAllowed
 from limes.shortstay.schemas import IsoDate
 
 # The synthetic capture of the demo and the workstation: clearly labelled, never real.
-_SYNTHETIC = SyntheticBiometrics(seed=2026)
+_SYNTHETIC = SyntheticBiometrics(seed=DEMO_SEED)
 
 
 def _entries(value: object) -> object:

@@ -137,7 +137,7 @@
     const user = $("#login-user");
     const password = $("#login-password");
     const submit = $("#login-submit");
-    const target = form.dataset.next || "/ees/desk";
+    const target = form.dataset.next || "/start";
     const show = (text) => {
       fill(problemBox, h("strong", {}, "Not signed in. "), text);
       problemBox.hidden = false;
