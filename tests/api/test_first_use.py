@@ -155,3 +155,11 @@ def test_a_wrong_method_names_the_allowed_ones(client: TestClient, guard: dict[s
     clock = client.delete("/api/v1/admin/clock", headers=guard)
     assert clock.status_code == 405
     assert sorted(m.strip() for m in clock.headers["allow"].split(",")) == ["GET", "HEAD", "POST"]
+
+
+def test_the_api_documentation_lists_each_endpoint_once(client: TestClient) -> None:
+    operations = client.get("/openapi.json").json()["paths"]
+    for path, methods in operations.items():
+        for method, operation in methods.items():
+            assert len(operation["tags"]) == 1, (method, path, operation["tags"])
+    assert operations["/api/v1/ees/web-service/stay"]["post"]["tags"] == ["EES web service"]

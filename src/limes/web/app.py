@@ -15,6 +15,7 @@ from limes.access.api import router as access_api
 from limes.admin.api import router as admin_api
 from limes.admin.pages import router as admin_pages
 from limes.ees.api import router as ees_api
+from limes.ees.api import web_service_router as ees_web_service_api
 from limes.ees.pages import router as ees_pages
 from limes.interop.cir.api import router as cir_api
 from limes.interop.cir.pages import router as cir_pages
@@ -56,6 +57,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(access_api)
     app.include_router(admin_api)
     app.include_router(ees_api)
+    app.include_router(ees_web_service_api)
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
     app.include_router(ees_pages)
