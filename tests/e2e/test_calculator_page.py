@@ -142,6 +142,10 @@ def test_exit_before_entry_is_shown_next_to_that_exit_and_gives_no_answer(
     expect(exit_input).to_have_attribute("aria-describedby", "stay-1-exit-error")
     expect(page.get_by_test_id("stay-row").first.get_by_test_id("error-exit")).to_be_hidden()
     expect(page.get_by_test_id("problem")).to_be_visible()
+    # The problem says what to do, without a stray "null" or a "below" that is above.
+    expect(page.get_by_test_id("problem")).to_have_text(
+        "Invalid stay historyThe stays cannot be computed: fix the field named."
+    )
     expect(page.get_by_test_id("answer")).to_be_hidden()
 
 

@@ -50,6 +50,13 @@ def test_a_resembling_traveller_is_verified_in_the_queue(
     sign_in_at_desk(late, desk_url, user="guard-orly")
     late.goto(f"{desk_url}/mid/queue")
     expect(late.get_by_test_id("mid-queue-row")).to_have_count(1)
+    # The verifier sees who the two records are, not only their ids.
+    names = late.get_by_test_id("mid-queue-name")
+    expect(names).to_have_count(2)
+    expect(late.get_by_test_id("mid-queue-row")).to_contain_text("OKAFOR, ADA")
+    expect(late.get_by_test_id("mid-queue-row")).to_contain_text("OKAFFOR, ADA")
+    expect(late.get_by_test_id("mid-queue-dob").first).to_have_text("born 1985-03-14")
+    expect(late.get_by_test_id("mid-queue-nationality").first).to_have_text("USA")
 
     page.get_by_test_id("outcome-mid-link").click()
     expect(page.get_by_test_id("mid-colour")).to_have_text("yellow")

@@ -26,6 +26,9 @@ class UserPublic(BaseModel):
     name: str
     role: str
     authority: str
+    post: str | None = Field(
+        default=None, description="The crossing point where a border guard serves"
+    )
 
 
 class SessionPublic(BaseModel):
@@ -52,7 +55,11 @@ def create_session(body: SessionCreate, services: ServicesDep, response: Respons
         token=session.token,
         expires_at=session.expires_at,
         user=UserPublic(
-            user_id=user.user_id, name=user.name, role=user.role, authority=user.authority
+            user_id=user.user_id,
+            name=user.name,
+            role=user.role,
+            authority=user.authority,
+            post=user.post,
         ),
     )
 
@@ -69,5 +76,9 @@ def delete_session(response: Response) -> Response:
 def who_am_i(user: UserDep) -> UserPublic:
     """The signed-in user."""
     return UserPublic(
-        user_id=user.user_id, name=user.name, role=user.role, authority=user.authority
+        user_id=user.user_id,
+        name=user.name,
+        role=user.role,
+        authority=user.authority,
+        post=user.post,
     )

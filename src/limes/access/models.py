@@ -40,3 +40,6 @@ class User:
     role: Role
     authority: str
     password_hash: str
+    # Where the user serves: a border guard's crossing point (its code, e.g. "FRA-CDG"),
+    # where the desk starts. None for a role that serves at no crossing point.
+    post: str | None = None

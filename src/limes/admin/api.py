@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from limes.access.models import Role
 from limes.access.service import require_role
-from limes.core.clock import FixedClock, OffsetClock
-from limes.core.errors import AccessDenied, Conflict
+from limes.core.clock import LATEST_DEMO_INSTANT, FixedClock, OffsetClock, moved_instant
+from limes.core.errors import AccessDenied, Conflict, FieldError, InvalidRequest
 from limes.web.deps import ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
@@ -49,6 +49,14 @@ def advance_clock(body: ClockAdvance, services: ServicesDep, user: UserDep) -> C
         raise AccessDenied("The clock can only be moved in a development or demo installation.")
     if body.days == 0 and body.hours == 0:
         raise Conflict("Give some days or hours to let pass.")
-    clock.advance(timedelta(days=body.days, hours=body.hours))
+    delta = timedelta(days=body.days, hours=body.hours)
+    if moved_instant(clock.now(), delta) is None:
+        # Refused before anything moves: the clock, and all that reads it, stay as they were.
+        latest = LATEST_DEMO_INSTANT.date().isoformat()
+        raise InvalidRequest(
+            f"The demo clock cannot be moved past {latest}: dates after it cannot be computed.",
+            [FieldError("days", f"too far: the clock stops at {latest}")],
+        )
+    clock.advance(delta)
     services.ees_operations.flag_overstays()
     return ClockPublic(now=clock.now(), movable=True)

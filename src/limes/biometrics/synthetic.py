@@ -38,6 +38,9 @@ __all__ = [
 # Relative size of the capture noise: the expected L2 norm of the noise added to the
 # unit reference vector. Tuned with the CosineVerifier thresholds (see the FMR/FNMR test).
 DEFAULT_CAPTURE_NOISE = 0.25
+# The seed of the demo's synthetic people: the border desk captures them with it, so a
+# page that captures "live" for the demo finds the same person the desk enrolled.
+DEMO_SEED = 2026
 # What an EES border check captures from a visa-exempt traveller: the face and four
 # fingers of the right hand (Reg. (EU) 2017/2226 Art 17; see `templates.Modality`).
 EES_CAPTURE: tuple[Modality, ...] = (Modality.FACE, *RIGHT_HAND)

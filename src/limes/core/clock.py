@@ -11,6 +11,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
+# The latest instant the demo clock may be moved to. Python's dates end on 31 December
+# 9999; stays, retention periods (up to five years, EES Art 34) and deadlines are
+# computed forward from "now", so the clock keeps a century clear of that end.
+LATEST_DEMO_INSTANT = datetime(9899, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def moved_instant(now: datetime, delta: timedelta) -> datetime | None:
+    """`now + delta` when it stays within `LATEST_DEMO_INSTANT`, else None."""
+    try:
+        moved = now + delta
+    except OverflowError:
+        return None
+    return moved if moved <= LATEST_DEMO_INSTANT else None
+
 
 class Clock(Protocol):
     """A source of the current instant."""

@@ -29,6 +29,9 @@ from limes.ees.web_service import EesWebService
 from limes.web.deps import PurposeHeader, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/ees", tags=["EES"])
+# The traveller and carrier web service (Art 13) under its own tag alone: a route of
+# `router` would be listed under both tags, twice in /docs.
+web_service_router = APIRouter(prefix="/api/v1/ees/web-service", tags=["EES web service"])
 
 IdempotencyKey = Annotated[
     str | None,
@@ -319,7 +322,7 @@ class StayAnswerPublic(BaseModel):
     next_entry: str | None = None
 
 
-@router.post("/web-service/stay", response_model=StayAnswerPublic, tags=["EES web service"])
+@web_service_router.post("/stay", response_model=StayAnswerPublic)
 def web_service_stay(
     body: StayQueryIn, services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
 ) -> StayAnswerPublic:
@@ -354,9 +357,7 @@ class CarrierAnswerPublic(BaseModel):
     reason: str
 
 
-@router.post(
-    "/web-service/carrier-checks", response_model=CarrierAnswerPublic, tags=["EES web service"]
-)
+@web_service_router.post("/carrier-checks", response_model=CarrierAnswerPublic)
 def web_service_carrier(
     body: CarrierQueryIn, services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
 ) -> CarrierAnswerPublic:

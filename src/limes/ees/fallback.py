@@ -276,6 +276,7 @@ def _encode(crossing: QueuedCrossing) -> str:
             else None
         ),
         "stamp_date": r.stamp_date.isoformat() if r.stamp_date else None,
+        "sent_digest": r.sent_digest,
         "key": crossing.idempotency_key,
         "at": crossing.at.isoformat(),
         "reasons": [x.value for x in crossing.reasons],
@@ -313,6 +314,7 @@ def _decode(sequence: int, payload: str, failure: str | None) -> QueuedCrossing:
         visa=visa,
         traveller_kind=TravellerKind(b["traveller_kind"]) if b["traveller_kind"] else None,
         stamp_date=date.fromisoformat(b["stamp_date"]) if b.get("stamp_date") else None,
+        sent_digest=b.get("sent_digest"),
     )
     return QueuedCrossing(
         sequence=sequence,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from limes.biometrics.synthetic import SyntheticBiometrics
+from limes.biometrics.synthetic import DEMO_SEED, SyntheticBiometrics
 from limes.biometrics.templates import RIGHT_HAND, BiometricTemplate, Modality
 from limes.core.documents import read_mrz
 from limes.core.errors import FieldError, InvalidRequest
@@ -29,13 +31,21 @@ from limes.shortstay import EntriesAllowed
 from limes.shortstay.schemas import IsoDate
 
 # The synthetic capture of the demo and the workstation: clearly labelled, never real.
-_SYNTHETIC = SyntheticBiometrics(seed=2026)
+_SYNTHETIC = SyntheticBiometrics(seed=DEMO_SEED)
 
 
 def _entries(value: object) -> object:
+    """ "1", "2", "multiple" and the sticker's spellings (1, 2, "MULT", "M").
+
+    Anything else (a list, an object, a boolean) goes on to the enum's validation,
+    which refuses it as a field error of `visa.entries`.
+    """
     aliases: dict[object, str] = {1: "1", 2: "2", "MULT": "multiple", "M": "multiple"}
-    key = value.upper() if isinstance(value, str) else value
-    return aliases.get(key, value)
+    if isinstance(value, str):
+        return aliases.get(value.upper(), value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return aliases.get(value, value)
+    return value
 
 
 class VisaIn(BaseModel):
@@ -119,7 +129,17 @@ class CrossingIn(BaseModel):
             visa=visa,
             traveller_kind=self.traveller_kind,
             stamp_date=self.stamp_date,
+            sent_digest=self.sent_digest(),
         )
+
+    def sent_digest(self) -> str:
+        """SHA-256 of the body as sent: the canonical JSON of the validated input.
+
+        A retry with the same Idempotency-Key is recognised by it, whatever the server
+        generates for the request (a synthetic capture is new noise at every try).
+        """
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _template(index: int, template: TemplateIn) -> BiometricTemplate:

@@ -12,20 +12,13 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-import limes
 from limes.core.countries import country
 from limes.core.schengen import ACCESSION_STAGES, OUTSIDE_SCHENGEN
 from limes.web.deps import ClockDep
+from limes.web.pages import page_templates
 
-TEMPLATE_DIRS = (
-    Path(__file__).parent / "templates",
-    Path(__file__).parent.parent / "web" / "templates",
-)
-
-templates = Jinja2Templates(directory=TEMPLATE_DIRS)
-templates.env.globals["version"] = limes.__version__
+templates = page_templates(Path(__file__).parent / "templates")
 
 
 def _name(code: str) -> str:

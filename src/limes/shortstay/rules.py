@@ -144,8 +144,14 @@ def _validated(stays: Sequence[Stay], on: date, visa: ShortStayVisa | None) -> l
         errors.extend(_visa_errors(visa))
     if errors:
         raise InvalidStayHistory(
+            # The errors are shown beside their fields, wherever those are (above the
+            # answer on the page), so the sentence does not say where.
             "The stays cannot be computed: "
-            + ("fix the field below." if len(errors) == 1 else "fix the fields below."),
+            + (
+                "fix the field named."
+                if len(errors) == 1
+                else f"fix the {len(errors)} fields named."
+            ),
             errors,
         )
     return ordered

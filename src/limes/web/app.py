@@ -13,14 +13,18 @@ from fastapi.staticfiles import StaticFiles
 import limes
 from limes.access.api import router as access_api
 from limes.admin.api import router as admin_api
+from limes.admin.pages import router as admin_pages
 from limes.ees.api import router as ees_api
+from limes.ees.api import web_service_router as ees_web_service_api
 from limes.ees.pages import router as ees_pages
 from limes.interop.cir.api import router as cir_api
+from limes.interop.cir.pages import router as cir_pages
 from limes.interop.mid.api import router as mid_api
 from limes.interop.mid.pages import router as mid_pages
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
+from limes.web.pages import router as site_pages
 from limes.web.serving import MarkServingLoop
 
 if TYPE_CHECKING:
@@ -53,12 +57,16 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(access_api)
     app.include_router(admin_api)
     app.include_router(ees_api)
+    app.include_router(ees_web_service_api)
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
     app.include_router(ees_pages)
     app.include_router(mid_api)
     app.include_router(cir_api)
     app.include_router(mid_pages)
+    app.include_router(cir_pages)
+    app.include_router(admin_pages)
+    app.include_router(site_pages)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

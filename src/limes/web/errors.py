@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from limes.core.errors import (
     AccessDenied,
@@ -20,6 +21,7 @@ from limes.core.errors import (
     NotFound,
 )
 from limes.jsonio import field_errors_from_pydantic
+from limes.web.pages import error_page, wants_html
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -59,17 +61,22 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)  # noqa: S101 - registered for DomainError only
+    if wants_html(request):
+        return error_page(request, status_for(exc), exc.title, exc.detail)
     return problem(status_for(exc), exc.code, exc.title, exc.detail, exc.errors)
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it only
     errors = tuple(
         FieldError(e.field.removeprefix("body.").removeprefix("body"), e.reason)
         for e in field_errors_from_pydantic(exc)
     )
+    if wants_html(request):
+        reasons = "; ".join(f"{e.field or 'the address'}: {e.reason}" for e in errors)
+        return error_page(request, 422, InvalidRequest.title, f"This page cannot open: {reasons}.")
     return problem(
         422,
         InvalidRequest.code,
@@ -79,10 +86,51 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at the request's path, for `Allow`.
+
+    Starlette's router names only the methods of the first route with the path; a path
+    served by several routes (GET and POST apart) would be advertised as half of itself.
+    """
+    scope = {**request.scope, "method": "\x00"}  # no route has it: every match is partial
+    methods: set[str] = set()
+    routes: list[Any] = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        # FastAPI keeps an included router whole (its routes carry their own prefixes).
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            routes.extend(included.routes)
+            continue
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+# What a browser is told of an HTTP error on a page.
+_PAGE_ERRORS: dict[int, tuple[str, str]] = {
+    404: ("Page not found", "There is no page at {path}."),
+    405: ("Not possible here", "{path} cannot be opened this way ({method})."),
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it only
     code = {404: NotFound.code, 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # RFC 9110 15.5.6: a 405 names the methods the resource supports.
+        headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+    if wants_html(request):
+        title, detail = _PAGE_ERRORS.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+        detail = detail.format(path=request.url.path, method=request.method)
+        return error_page(request, exc.status_code, title, detail, headers)
+    response = problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+    response.headers.update(headers)
+    return response
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -66,4 +66,5 @@ def user_context(user: User) -> dict[str, str]:
         "role": user.role.value,
         "role_label": ROLE_LABELS.get(user.role, user.role.value),
         "authority": user.authority,
+        "post": user.post or "",
     }

@@ -56,9 +56,17 @@ class CrossingRequest:
     visa: VisaDetails | None = None
     traveller_kind: TravellerKind | None = None
     stamp_date: date | None = None  # the stamp affixed alongside, during the transition
+    # A fingerprint of the request as the client sent it (the HTTP layer's canonical JSON
+    # of the validated body). Data generated on the server for the request, such as a
+    # synthetic capture, differs from one try to the next and must not be fingerprinted.
+    sent_digest: str | None = None
 
     def digest(self, operation: str, extra: str = "") -> str:
         """A fingerprint of the request, to tell a retry from a different request."""
+        if self.sent_digest is not None:
+            return hashlib.sha256(
+                "\x1f".join((operation, self.sent_digest, extra)).encode()
+            ).hexdigest()
         parts = [
             operation,
             self.mrz.strip(),

@@ -13,10 +13,8 @@ from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-import limes
 from limes.access.models import User
 from limes.core.errors import AccessDenied, DomainError, NotFound
 from limes.interop.mid.domain.errors import InvalidDecision, LinkAlreadyDecided
@@ -26,14 +24,10 @@ from limes.interop.mid.officers import READERS, acting_authority
 from limes.interop.mid.service import LinkCase
 from limes.web.deps import services_of
 from limes.web.errors import status_for
+from limes.web.pages import page_templates
 from limes.web.session import signed_in_user, to_login, user_context
 
-TEMPLATE_DIRS = (
-    Path(__file__).parent / "templates",
-    Path(__file__).parent.parent.parent / "web" / "templates",
-)
-templates = Jinja2Templates(directory=TEMPLATE_DIRS)
-templates.env.globals["version"] = limes.__version__
+templates = page_templates(Path(__file__).parent / "templates")
 
 QUEUE_PATH = "/mid/queue"
 

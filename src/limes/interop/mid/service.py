@@ -144,11 +144,14 @@ class IdentityCheck:
 
 @dataclass(frozen=True, slots=True)
 class PendingLink:
-    """A yellow link in the verification queue, with its deadline (Art 29, 30)."""
+    """A yellow link in the verification queue, with its deadline (Art 29, 30), and the
+    identity data of both records, as the verifier compares them (None: no longer held)."""
 
     link: Link
     deadline: datetime
     overdue: bool
+    a: IndexedRecord | None = None
+    b: IndexedRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,8 +406,18 @@ class MidService:
         codes = verified_codes(authority) if authority is not None else None
         with self._store.unit_of_work(write=False) as uow:
             links = uow.mid.pending(codes, limit)
-        deadlines = [verification_deadline(link) for link in links]
-        return [PendingLink(link, d, d < now) for link, d in zip(links, deadlines, strict=True)]
+            ids = list(dict.fromkeys(r.record_id for link in links for r in (link.a, link.b)))
+            held = {s.record.ref.record_id: s.record for s in uow.mid.records(ids)}
+        return [
+            PendingLink(
+                link,
+                deadline := verification_deadline(link),
+                deadline < now,
+                held.get(link.a.record_id),
+                held.get(link.b.record_id),
+            )
+            for link in links
+        ]
 
     def count_pending(self, authority: ResponsibleAuthority | None = None) -> int:
         """How many yellow links await verification (of those `authority` verifies, or all)."""

@@ -137,7 +137,7 @@
     const user = $("#login-user");
     const password = $("#login-password");
     const submit = $("#login-submit");
-    const target = form.dataset.next || "/ees/desk";
+    const target = form.dataset.next || "/start";
     const show = (text) => {
       fill(problemBox, h("strong", {}, "Not signed in. "), text);
       problemBox.hidden = false;
@@ -224,7 +224,7 @@
     const loginUrl = desk.dataset.login;
     const mayRecord = desk.dataset.mayRecord === "true";
     const call = (path, options = {}) => api(path, { ...options, loginUrl });
-    const STORAGE_KEY = "limes.desk.crossingPoint";
+    const STORAGE_KEY = `limes.desk.crossingPoint.${desk.dataset.user}`;
 
     const el = {
       cp: $("#cp"), cpState: $("#cp-state"), cpError: $("#cp-error"),
@@ -251,6 +251,7 @@
       checkedSig: null,
       checkedAt: 0,
       checkSeq: 0,
+      invalidMrz: null, // the MRZ (lines joined by \n) the server last refused as invalid
       busy: false,
       recorded: false,
       retry: null, // {sig, key}: the Idempotency-Key of an action that got no answer
@@ -328,13 +329,18 @@
       }
       fill(el.cp, ...state.points.map((p) =>
         h("option", { value: p.code }, `${p.code} · ${p.name}`)));
+      // The desk starts at the crossing point this user last chose in this browser, else
+      // at the guard's own post, else at the first. (A choice is kept per user: another
+      // guard signing in at the same workstation starts at their own post.)
       let stored = null;
       try {
         stored = window.localStorage.getItem(STORAGE_KEY);
       } catch {
         stored = null;
       }
-      const chosen = state.points.some((p) => p.code === stored) ? stored : state.points[0].code;
+      const known = (code) => Boolean(code) && state.points.some((p) => p.code === code);
+      const post = desk.dataset.post;
+      const chosen = known(stored) ? stored : known(post) ? post : state.points[0].code;
       el.cp.value = chosen;
       selectPoint(chosen);
     };
@@ -886,9 +892,13 @@
       updateActions();
     };
 
+    const mrzText = () => mrzLines().join("\n");
+    /** Whether the server refused this very MRZ as invalid: nothing can be recorded with it. */
+    const mrzRefused = () => state.invalidMrz !== null && state.invalidMrz === mrzText();
+
     const updateActions = () => {
       const hasMrz = mrzLines().length > 0;
-      const can = mayRecord && recordable(state.point) && hasMrz && !state.busy && !state.recorded;
+      const can = mayRecord && recordable(state.point) && hasMrz && !mrzRefused() && !state.busy && !state.recorded;
       el.recordEntry.disabled = !can;
       el.recordExit.disabled = !can;
       el.recordRefusal.disabled = !can;
@@ -912,6 +922,10 @@
 
     const runCheck = async ({ force = false } = {}) => {
       const lines = mrzLines();
+      // A scanner's trailing Enter after the automatic check asks for the same check again:
+      // leave its answer (and any error it listed) as it is.
+      const sig = checkSignature();
+      if (!force && lines.length > 0 && state.point && sig === state.checkedSig && Date.now() - state.checkedAt < 2500) return;
       clearErrors();
       if (lines.length === 0) {
         showProblem({ title: "Nothing to check", detail: "Scan the travel document or paste its machine-readable zone.", errors: [{ field: "mrz", reason: "empty" }] });
@@ -923,9 +937,6 @@
         el.cp.focus();
         return;
       }
-      // A scanner's trailing Enter after the automatic check asks for the same check again.
-      const sig = checkSignature();
-      if (!force && sig === state.checkedSig && Date.now() - state.checkedAt < 2500) return;
       state.checkedSig = sig;
       state.checkedAt = Date.now();
       if (mrzLayout(lines)) el.mrz.value = lines.join("\n");
@@ -936,11 +947,14 @@
         const response = await call(`/api/v1/ees/border-checks?direction=${state.direction}`, { method: "POST", body: crossingBody() });
         if (seq !== state.checkSeq) return;
         if (response.ok) {
+          state.invalidMrz = null;
           el.outcome.hidden = true;
           renderCheck(response.data);
         } else if (response.status !== 401) {
+          const p = problemOf(response);
+          state.invalidMrz = p.errors.some((e) => String(e.field || "").startsWith("mrz")) ? mrzText() : null;
           resetResult(true);
-          showProblem(problemOf(response));
+          showProblem(p);
         }
       } catch {
         state.checkedSig = null;
@@ -978,6 +992,11 @@
         el.mrz.focus();
         return;
       }
+      if (mrzRefused()) {
+        // The errors of the check stay listed on the left; the keys do nothing until fixed.
+        el.mrz.focus();
+        return;
+      }
       if (kind === "entry" || kind === "exit") setDirection(kind, { recheck: false });
       else setDirection("entry", { recheck: false });
       const action = ACTIONS[kind];
@@ -1003,6 +1022,8 @@
       if (response.status === 401) return;
       if (!response.ok) {
         const p = problemOf(response);
+        if (p.errors.some((e) => String(e.field || "").startsWith("mrz"))) state.invalidMrz = body.mrz;
+        updateActions();
         showProblem(p);
         showOutcome("refused", h("strong", { "data-testid": "outcome-title" }, `${action.done.replace("recorded", "not recorded")}: `), p.title, ".");
         return;
@@ -1079,6 +1100,7 @@
       state.checkSeq += 1;
       state.recorded = false;
       state.retry = null;
+      state.invalidMrz = null;
       el.mrz.value = "";
       for (const input of [el.visaSticker, el.visaFrom, el.visaUntil, el.visaDuration]) input.value = "";
       el.visaEntries.value = "multiple";

@@ -221,8 +221,9 @@
   };
 
   const showProblem = (title, detail, extra = []) => {
-    problem.replaceChildren(h("strong", {}, title), detail ? h("p", {}, detail) : null,
-      extra.length ? h("ul", {}, extra.map((e) => h("li", {}, e))) : null);
+    // replaceChildren would print a null as the text "null": leave absent parts out.
+    problem.replaceChildren(...[h("strong", {}, title), detail ? h("p", {}, detail) : null,
+      extra.length ? h("ul", {}, extra.map((e) => h("li", {}, e))) : null].filter(Boolean));
     problem.hidden = false;
     answerBlock.hidden = true;
     result.hidden = false;
