@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from limes.access.models import DEFAULT_PURPOSE, Role, User
 from limes.access.passwords import verify_password
 from limes.core.clock import Clock
-from limes.core.errors import AccessDenied, FieldError, NotAuthenticated
+from limes.core.errors import AccessDenied, FieldError, InvalidRequest, NotAuthenticated
+from limes.core.limits import MAX_AUTHORIZATION_CHARS, MAX_PURPOSE_CHARS
 
 SESSION_LIFETIME = timedelta(hours=12)
 
@@ -53,6 +54,10 @@ class AccessService:
 
     def user_for(self, token: str) -> User:
         """The user a token belongs to; `NotAuthenticated` if it is forged or expired."""
+        if len(token) > MAX_AUTHORIZATION_CHARS:
+            raise NotAuthenticated(
+                "The session token is longer than any limes issues; sign in again."
+            )
         cached = self._cache.get(token)
         now = self._clock.now()
         if cached is not None and cached[1] > now:
@@ -87,5 +92,15 @@ def require_role(user: User, *roles: Role) -> None:
 
 
 def purpose_of(user: User, stated: str | None) -> str:
-    """The purpose to log: the one stated with the request, or the role's default."""
+    """The purpose to log: the one stated with the request, or the role's default.
+
+    Raises:
+        InvalidRequest: the stated purpose is longer than `MAX_PURPOSE_CHARS`; it is
+            not logged.
+    """
+    if stated is not None and len(stated) > MAX_PURPOSE_CHARS:
+        reason = f"at most {MAX_PURPOSE_CHARS} characters"
+        raise InvalidRequest(
+            f"The stated purpose is too long: {reason}.", [FieldError("X-Purpose", reason)]
+        )
     return stated.strip() if stated and stated.strip() else DEFAULT_PURPOSE[user.role]
