@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from limes.bootstrap import build_app
 from limes.core.clock import FixedClock
+from limes.core.errors import NotAuthenticated
 from limes.core.limits import (
     MAX_JUSTIFICATION_CHARS,
     MAX_MRZ_CHARS,
@@ -220,3 +221,20 @@ def test_a_justification_is_bounded_on_the_api(client: TestClient, guard: dict[s
     )
     assert response.status_code == 422
     assert _errors(response)[0]["field"] == "justification"
+
+
+def test_an_overlong_password_is_refused_on_the_api_and_never_hashed(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/sessions", json={"user": "guard", "password": "p" * 2_000})
+    assert response.status_code == 422
+    assert _errors(response)[0]["field"] == "password"
+    access = client.app.state.services.access  # type: ignore[attr-defined]
+    with pytest.raises(NotAuthenticated):  # as the sign-in page calls it
+        access.sign_in("guard", "limes-demo" + " " * 2_000)
+
+
+def test_a_huge_number_is_a_client_error_not_a_server_error(client: TestClient) -> None:
+    body = '{"stays": [], "on": "2015-01-01", "visa": {"valid_from": "2015-01-01", '
+    body += '"valid_until": "2015-02-01", "duration_days": ' + "9" * 100_000 + "}}"
+    response = client.post(CALC, content=body, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert len(response.content) < SMALL
