@@ -1,17 +1,19 @@
 """The `limes` command line: serve, worker, demo, calc, mrz and match.
 
-`calc` and `mrz` read JSON on stdin (JSON lines with `--batch`) and print JSON on
-stdout; bad input is a one-line message on stderr and exit code 2.
+`calc`, `mrz` and `match` read JSON on stdin (JSON lines with `--batch`) and print
+JSON on stdout; bad input is a one-line message on stderr and exit code 2, an
+invalid MRZ exit code 1.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import orjson
 import typer
 
 from limes import jsonio
@@ -46,20 +48,32 @@ BatchOption = Annotated[
 ]
 
 
-def _run(handler: jsonio.Handler, batch: bool) -> None:
+def _run(
+    handler: jsonio.Handler,
+    batch: bool,
+    negative: Callable[[jsonio.JsonObject], bool] | None = None,
+) -> None:
+    """Answer stdin on stdout: exit 0 for an answer, 1 for a `negative` one, 2 on bad input.
+
+    A document, or a line with `--batch`, is at most `DEFAULT_MAX_BODY_BYTES` (as a
+    request body of the API); in batch mode every line is answered and the exit code
+    is 0.
+    """
     out = sys.stdout.buffer
     if batch:
-        for line in jsonio.run_batch(handler, sys.stdin.buffer):
+        for line in jsonio.run_batch(handler, jsonio.bounded_lines(sys.stdin.buffer)):
             out.write(line + b"\n")
         out.flush()
         return
     try:
-        result = jsonio.run_single(handler, sys.stdin)
+        result = jsonio.run_single(handler, sys.stdin.buffer)
     except DomainError as error:
         typer.echo(jsonio.one_line(error), err=True)
         raise typer.Exit(code=2) from None
-    out.write(result + b"\n")
+    out.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
     out.flush()
+    if negative is not None and negative(result):
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -76,11 +90,19 @@ def calc(batch: BatchOption = False) -> None:
 
 @app.command()
 def mrz(batch: BatchOption = False) -> None:
-    """Parse and validate an ICAO 9303 machine-readable zone: {"mrz": "line1\\nline2"}."""
+    """Parse and validate an ICAO 9303 machine-readable zone: {"mrz": "line1\\nline2"}.
+
+    Exit code 0 for a valid zone, 1 for an invalid one (the answer lists each wrong
+    field), 2 for unusable input.
+    """
     from limes.core.documents import read_mrz_json
 
     today = SystemClock().today()
-    _run(lambda payload: read_mrz_json(payload, today=today), batch)
+    _run(
+        lambda payload: read_mrz_json(payload, today=today),
+        batch,
+        negative=lambda answer: answer.get("valid") is False,
+    )
 
 
 @app.command()

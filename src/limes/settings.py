@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from limes.core.limits import DEFAULT_MAX_BODY_BYTES
 
 
 class WebSettings(BaseSettings):
-    """How the HTTP server listens."""
+    """How the HTTP server listens, and the largest request body it reads."""
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # LIMES_WEB__MAX_BODY_BYTES: a larger body is refused (413) before it is read.
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1_024)
 
 
 class EesSettings(BaseSettings):

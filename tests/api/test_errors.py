@@ -17,7 +17,7 @@ def test_every_error_kind_has_a_status_below_500_and_a_unique_code() -> None:
     kinds = _all_subclasses(DomainError)
     assert kinds
     for kind in kinds:
-        assert status_for(kind("x")) in {401, 404, 403, 409, 422, 503}, kind
+        assert status_for(kind("x")) in {401, 404, 403, 409, 413, 422, 503}, kind
     codes = [kind.code for kind in kinds]
     assert len(codes) == len(set(codes))
     assert DomainError in STATUS_BY_KIND

@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from limes.core.limits import MAX_PASSWORD_CHARS, MAX_USER_ID_CHARS
 from limes.web.deps import SESSION_COOKIE, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
@@ -15,8 +16,8 @@ router = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
 class SessionCreate(BaseModel):
     """A user name and password."""
 
-    user: str = Field(min_length=1, examples=["guard"])
-    password: str = Field(min_length=1, examples=["limes-demo"])
+    user: str = Field(min_length=1, max_length=MAX_USER_ID_CHARS, examples=["guard"])
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_CHARS, examples=["limes-demo"])
 
 
 class UserPublic(BaseModel):

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from limes.access.models import DEFAULT_PURPOSE, Role, User
 from limes.access.passwords import verify_password
 from limes.core.clock import Clock
-from limes.core.errors import AccessDenied, FieldError, NotAuthenticated
+from limes.core.errors import AccessDenied, FieldError, InvalidRequest, NotAuthenticated
+from limes.core.limits import MAX_AUTHORIZATION_CHARS, MAX_PASSWORD_CHARS, MAX_PURPOSE_CHARS
 
 SESSION_LIFETIME = timedelta(hours=12)
 
@@ -40,9 +41,11 @@ class AccessService:
         return [self._users[k] for k in sorted(self._users)]
 
     def sign_in(self, user_id: str, password: str) -> Session:
-        """Check the password and issue a session token."""
+        """Check the password and issue a session token; a password over
+        `MAX_PASSWORD_CHARS` is not hashed, whichever form sent it."""
         user = self._users.get(user_id)
-        if user is None or not verify_password(password, user.password_hash):
+        too_long = len(password) > MAX_PASSWORD_CHARS
+        if user is None or too_long or not verify_password(password, user.password_hash):
             raise NotAuthenticated(
                 "Unknown user or wrong password.",
                 [FieldError("password", "check the user name and password")],
@@ -53,6 +56,10 @@ class AccessService:
 
     def user_for(self, token: str) -> User:
         """The user a token belongs to; `NotAuthenticated` if it is forged or expired."""
+        if len(token) > MAX_AUTHORIZATION_CHARS:
+            raise NotAuthenticated(
+                "The session token is longer than any limes issues; sign in again."
+            )
         cached = self._cache.get(token)
         now = self._clock.now()
         if cached is not None and cached[1] > now:
@@ -87,5 +94,15 @@ def require_role(user: User, *roles: Role) -> None:
 
 
 def purpose_of(user: User, stated: str | None) -> str:
-    """The purpose to log: the one stated with the request, or the role's default."""
+    """The purpose to log: the one stated with the request, or the role's default.
+
+    Raises:
+        InvalidRequest: the stated purpose is longer than `MAX_PURPOSE_CHARS`; it is
+            not logged.
+    """
+    if stated is not None and len(stated) > MAX_PURPOSE_CHARS:
+        reason = f"at most {MAX_PURPOSE_CHARS} characters"
+        raise InvalidRequest(
+            f"The stated purpose is too long: {reason}.", [FieldError("X-Purpose", reason)]
+        )
     return stated.strip() if stated and stated.strip() else DEFAULT_PURPOSE[user.role]

@@ -35,6 +35,7 @@ from typing import Any
 
 from limes.core.errors import FieldError, InvalidRequest
 from limes.core.identity import PartialDate
+from limes.core.limits import MAX_EXCERPT_CHARS, MAX_MRZ_CHARS, cut
 from limes.core.mrz_build import build_mrz
 from limes.core.mrz_format import MrzFields, MrzFormat, Sex, check_digit
 from limes.core.mrz_read import FieldReader, layout_of, split_lines
@@ -159,13 +160,24 @@ def read_mrz_json(payload: dict[str, Any], today: date) -> dict[str, Any]:
     """The `limes mrz` handler: read `{"mrz": "LINE1\\nLINE2"}` and return the reading as JSON.
 
     Raises:
-        InvalidRequest: `mrz` is missing or not a string.
+        InvalidRequest: `mrz` is missing, not a string or longer than `MAX_MRZ_CHARS`,
+            or another field is given.
     """
+    usage = 'give the machine-readable zone as {"mrz": "LINE1\\nLINE2"}, lines joined by \\n'
+    problems = [
+        FieldError(cut(name, MAX_EXCERPT_CHARS), 'unknown field; give only "mrz"')
+        for name in payload
+        if name != "mrz"
+    ]
     text = payload.get("mrz")
     if not isinstance(text, str):
         reason = "is missing" if "mrz" not in payload else "must be a string"
+        problems.append(FieldError("mrz", reason))
+    if problems or not isinstance(text, str):
+        raise InvalidRequest(usage, problems)
+    if len(text) > MAX_MRZ_CHARS:
         raise InvalidRequest(
-            'give the machine-readable zone as {"mrz": "LINE1\\nLINE2"}, lines joined by \\n',
-            [FieldError("mrz", reason)],
+            f"The MRZ is {len(text):,} characters; the longest zone (TD1) is 92.",
+            [FieldError("mrz", f"at most {MAX_MRZ_CHARS} characters")],
         )
     return read_mrz(text, today).to_json()

@@ -5,6 +5,7 @@ fail. Every exception a caller may see derives from `DomainError`:
 
 * DomainError
   x InvalidRequest        the input is wrong; the message says what to fix
+    + PayloadTooLarge     the input is over its size limit (core/limits.py)
   x NotFound              a named thing does not exist
   x Conflict              the request clashes with stored state
   x NotAuthenticated      no valid sign-in came with the request
@@ -58,6 +59,13 @@ class InvalidRequest(DomainError):
 
     code = "invalid-request"
     title = "Invalid request"
+
+
+class PayloadTooLarge(InvalidRequest):
+    """The input is larger than its limit; nothing of it was used."""
+
+    code = "payload-too-large"
+    title = "Payload too large"
 
 
 class NotFound(DomainError):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from limes.access.models import Role, User
 from limes.access.service import purpose_of, require_role
+from limes.core.limits import (
+    MAX_CROSSING_POINT_CHARS,
+    MAX_EVIDENCE_CHARS,
+    MAX_IDEMPOTENCY_KEY_CHARS,
+    MAX_JUSTIFICATION_CHARS,
+    MAX_TEXT_CHARS,
+)
 from limes.ees.domain.models import BorderType, Direction, SuspensionScope
 from limes.ees.fallback import Operation, QueuedReceipt
 from limes.ees.outcomes import Actor, CrossingReceipt
@@ -26,7 +33,7 @@ from limes.ees.schemas import (
     receipt_public,
 )
 from limes.ees.web_service import EesWebService
-from limes.web.deps import PurposeHeader, ServicesDep, UserDep
+from limes.web.deps import IdentifierPath, PurposeHeader, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/ees", tags=["EES"])
 # The traveller and carrier web service (Art 13) under its own tag alone: a route of
@@ -37,7 +44,7 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=200,
+        max_length=MAX_IDEMPOTENCY_KEY_CHARS,
         description="A retry with the same key returns the first result and stores nothing twice",
     ),
 ]
@@ -191,14 +198,14 @@ def overstayers(
 class RebuttalIn(BaseModel):
     """Evidence that rebuts the presumption of overstay."""
 
-    evidence: str = Field(min_length=1, max_length=4000)
+    evidence: str = Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)
 
 
 @router.post(
     "/entries/{record_id}/rebuttal", response_model=EntryPublic, summary="Rebut an overstay"
 )
 def rebut(
-    record_id: str,
+    record_id: IdentifierPath,
     body: RebuttalIn,
     services: ServicesDep,
     user: UserDep,
@@ -248,18 +255,18 @@ def crossing_points(services: ServicesDep, user: UserDep) -> list[CrossingPointP
 class CrossingPointIn(BaseModel):
     """A crossing point's EES state (Reg. (EU) 2025/1534 Art 4-6)."""
 
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     country: str | None = Field(default=None, min_length=3, max_length=3)
     border_type: BorderType | None = None
     ees_active: bool | None = None
     biometrics_required: bool | None = None
     suspension: SuspensionScope | None = None
-    suspension_reason: str | None = None
+    suspension_reason: str | None = Field(default=None, max_length=MAX_JUSTIFICATION_CHARS)
 
 
 @router.put("/crossing-points/{code}", response_model=CrossingPointPublic)
 def put_crossing_point(
-    code: str,
+    code: Annotated[str, Path(max_length=MAX_CROSSING_POINT_CHARS)],
     body: CrossingPointIn,
     services: ServicesDep,
     user: UserDep,

@@ -15,6 +15,12 @@ from limes.biometrics.synthetic import DEMO_SEED, SyntheticBiometrics
 from limes.biometrics.templates import RIGHT_HAND, BiometricTemplate, Modality
 from limes.core.documents import read_mrz
 from limes.core.errors import FieldError, InvalidRequest
+from limes.core.limits import (
+    MAX_CROSSING_POINT_CHARS,
+    MAX_MRZ_CHARS,
+    MAX_TEMPLATE_VECTOR_CHARS,
+    MAX_TEMPLATES,
+)
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.border import Capture, CrossingRequest
 from limes.ees.domain.models import (
@@ -67,7 +73,7 @@ class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     modality: Modality
-    vector: str
+    vector: str = Field(max_length=MAX_TEMPLATE_VECTOR_CHARS)
     quality: int = Field(ge=0, le=100)
     synthetic: bool = False
 
@@ -77,7 +83,7 @@ class CaptureIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    templates: list[TemplateIn] = Field(default_factory=list)
+    templates: list[TemplateIn] = Field(default_factory=list, max_length=MAX_TEMPLATES)
     fingerprint_status: FingerprintStatus | None = Field(
         default=None,
         description="not_applicable or temporarily_impossible when fingers cannot be taken",
@@ -93,8 +99,12 @@ class CrossingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mrz: str = Field(min_length=1, description="The MRZ lines joined by \\n")
-    crossing_point: str = Field(min_length=1, examples=["FRA-CDG"])
+    mrz: str = Field(
+        min_length=1, max_length=MAX_MRZ_CHARS, description="The MRZ lines joined by \\n"
+    )
+    crossing_point: str = Field(
+        min_length=1, max_length=MAX_CROSSING_POINT_CHARS, examples=["FRA-CDG"]
+    )
     traveller_kind: TravellerKind | None = None
     visa: VisaIn | None = None
     capture: CaptureIn = Field(default_factory=CaptureIn)
@@ -180,7 +190,9 @@ def synthetic_person_key(nationality: str, document_number: str) -> str:
 class RefusalIn(CrossingIn):
     """A refusal of entry with its Annex V Part B reasons."""
 
-    reasons: list[RefusalReason] = Field(min_length=1, examples=[["F"]])
+    reasons: list[RefusalReason] = Field(
+        min_length=1, max_length=len(RefusalReason), examples=[["F"]]
+    )
 
 
 class ExitIn(CrossingIn):

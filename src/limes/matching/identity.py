@@ -14,6 +14,14 @@ from enum import StrEnum
 from limes.core.countries import is_known_country
 from limes.core.errors import FieldError, InvalidRequest
 from limes.core.identity import PartialDate
+from limes.core.limits import (
+    MAX_COUNTRY_CHARS,
+    MAX_DATE_CHARS,
+    MAX_DOCUMENT_NUMBER_CHARS,
+    MAX_EXCERPT_CHARS,
+    MAX_NAME_CHARS,
+    cut,
+)
 from limes.matching.text import normalise
 
 FIELDS = frozenset(
@@ -28,6 +36,18 @@ FIELDS = frozenset(
         "place_of_birth",
     }
 )
+
+# The longest each field may be (core/limits.py), checked before any work on it.
+MAX_CHARS = {
+    "surname": MAX_NAME_CHARS,
+    "given_names": MAX_NAME_CHARS,
+    "place_of_birth": MAX_NAME_CHARS,
+    "dob": MAX_DATE_CHARS,
+    "sex": 8,
+    "nationality": MAX_COUNTRY_CHARS,
+    "doc_number": MAX_DOCUMENT_NUMBER_CHARS,
+    "doc_country": MAX_COUNTRY_CHARS,
+}
 
 
 class Sex(StrEnum):
@@ -62,20 +82,19 @@ class IdentityRecord:
         if not isinstance(value, Mapping):
             reason = "give an object with surname, given_names, dob, sex, nationality, ..."
             raise InvalidRequest(f"{field}: {reason}", [FieldError(field, reason)])
+        field = cut(field, MAX_EXCERPT_CHARS)
         problems: list[FieldError] = [
-            FieldError(f"{field}.{name}", f"unknown field; use one of {', '.join(sorted(FIELDS))}")
+            FieldError(
+                f"{field}.{cut(str(name), MAX_EXCERPT_CHARS)}",
+                f"unknown field; use one of {', '.join(sorted(FIELDS))}",
+            )
             for name in value
             if name not in FIELDS
         ]
-        text: dict[str, str | None] = {}
-        for name in FIELDS:
-            raw = value.get(name)
-            if raw is not None and not isinstance(raw, str):
-                problems.append(FieldError(f"{field}.{name}", "give a string"))
-                raw = None
-            text[name] = raw.strip() if raw and raw.strip() else None
+        text = _texts(value, field, problems)
         surname, given = text["surname"] or "", text["given_names"] or ""
-        if not normalise(surname) and not normalise(given):
+        named = not any(p.field in (f"{field}.surname", f"{field}.given_names") for p in problems)
+        if named and not normalise(surname) and not normalise(given):
             problems.append(
                 FieldError(f"{field}.surname", "a usable name is required (letters, any script)")
             )
@@ -111,3 +130,21 @@ class IdentityRecord:
             doc_country=text["doc_country"].upper() if text["doc_country"] else None,
             place_of_birth=text["place_of_birth"],
         )
+
+
+def _texts(
+    value: Mapping[str, object], field: str, problems: list[FieldError]
+) -> dict[str, str | None]:
+    """Each field's text, stripped; None when absent, blank, not a string or too long
+    (each of those two a problem), its length checked before any work on it."""
+    text: dict[str, str | None] = {}
+    for name in FIELDS:
+        raw = value.get(name)
+        if raw is not None and not isinstance(raw, str):
+            problems.append(FieldError(f"{field}.{name}", "give a string"))
+            raw = None
+        elif raw is not None and len(raw) > MAX_CHARS[name]:
+            problems.append(FieldError(f"{field}.{name}", f"at most {MAX_CHARS[name]} characters"))
+            raw = None
+        text[name] = raw.strip() if raw and raw.strip() else None
+    return text

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from limes.core.errors import FieldError, InvalidRequest
+from limes.core.limits import MAX_STAMPS_CHARS, MAX_STAYS, excerpt
 from limes.jsonio import JsonObject, field_errors_from_pydantic
 from limes.shortstay.models import (
     Calculation,
@@ -35,7 +36,7 @@ def _iso_date(value: object) -> object:
                 raise ValueError(f"{value} is not a calendar date") from None
     if isinstance(value, date):
         return value
-    raise ValueError(f"give a date as YYYY-MM-DD, e.g. 2014-08-15 (got {value!r})")
+    raise ValueError(f"give a date as YYYY-MM-DD, e.g. 2014-08-15 (got {excerpt(value)})")
 
 
 def _stay_pair(value: object) -> object:
@@ -50,7 +51,9 @@ def _country(value: object) -> object:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{1,3}", value.strip()):
-        raise ValueError(f"give the state of stay as an alpha-3 code such as FRA (got {value!r})")
+        raise ValueError(
+            f"give the state of stay as an alpha-3 code such as FRA (got {excerpt(value)})"
+        )
     return value.strip().upper()
 
 
@@ -96,9 +99,12 @@ class CalculationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stays: list[Annotated[StayIn, BeforeValidator(_stay_pair)]] = Field(default_factory=list)
+    stays: list[Annotated[StayIn, BeforeValidator(_stay_pair)]] = Field(
+        default_factory=list, max_length=MAX_STAYS
+    )
     stamps: str | None = Field(
         default=None,
+        max_length=MAX_STAMPS_CHARS,
         description="Passport stamps instead of stays: +ddmmyy entries, -ddmmyy exits",
         examples=["+150814 -300914"],
     )

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date
 
 from limes.core.errors import FieldError, InvalidStayHistory
+from limes.core.limits import excerpt
 from limes.shortstay.models import Stay
 
 _STAMP = re.compile(r"([+\-\u2212\u2013])(\d{2})(\d{2})(\d{2})")
@@ -28,14 +29,15 @@ def parse_stamps(text: str, field: str = "stamps") -> list[Stay]:
         match = _STAMP.fullmatch(token)
         if match is None:
             errors.append(
-                f"{token!r} is not a stamp: write +ddmmyy for an entry and -ddmmyy for an exit"
+                f"{excerpt(token)} is not a stamp: write +ddmmyy for an entry and -ddmmyy "
+                "for an exit"
             )
             continue
         sign, dd, mm, yy = match.groups()
         try:
             day = date(2000 + int(yy), int(mm), int(dd))
         except ValueError:
-            errors.append(f"{token!r} is not a calendar date")
+            errors.append(f"{excerpt(token)} is not a calendar date")
             continue
         (entries if sign == "+" else exits)[day] += 1
     stays: list[Stay] = []

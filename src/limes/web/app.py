@@ -24,6 +24,7 @@ from limes.interop.mid.pages import router as mid_pages
 from limes.shortstay.api import router as shortstay_api
 from limes.shortstay.pages import router as shortstay_pages
 from limes.web.errors import install_problem_handlers
+from limes.web.limits import RequestLimits
 from limes.web.pages import router as site_pages
 from limes.web.serving import MarkServingLoop
 
@@ -54,6 +55,8 @@ def create_app(services: Services) -> FastAPI:
     install_problem_handlers(app)
     # A database call on the loop that serves requests fails at once instead of hanging.
     app.add_middleware(MarkServingLoop)
+    # Added last, so outermost: an oversized request is refused before anything runs.
+    app.add_middleware(RequestLimits, max_body_bytes=services.settings.web.max_body_bytes)
     app.include_router(access_api)
     app.include_router(admin_api)
     app.include_router(ees_api)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 
 from limes.access.models import User
 from limes.core.clock import Clock
 from limes.core.errors import NotAuthenticated
+from limes.core.limits import MAX_IDENTIFIER_CHARS, MAX_PURPOSE_CHARS
 
 if TYPE_CHECKING:
     from limes.bootstrap import Services
@@ -55,7 +56,13 @@ async def current_user(
 ClockDep = Annotated[Clock, Depends(get_clock)]
 ServicesDep = Annotated["Services", Depends(get_services)]
 UserDep = Annotated[User, Depends(current_user)]
+# An opaque identifier in a path (a record, a link): its length is bounded before use.
+IdentifierPath = Annotated[str, Path(max_length=MAX_IDENTIFIER_CHARS)]
 PurposeHeader = Annotated[
     str | None,
-    Header(alias="X-Purpose", description="The purpose of the access, for the access log"),
+    Header(
+        alias="X-Purpose",
+        max_length=MAX_PURPOSE_CHARS,
+        description="The purpose of the access, for the access log",
+    ),
 ]

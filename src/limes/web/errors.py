@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,8 +20,10 @@ from limes.core.errors import (
     InvalidRequest,
     NotAuthenticated,
     NotFound,
+    PayloadTooLarge,
 )
-from limes.jsonio import field_errors_from_pydantic
+from limes.core.limits import MAX_DETAIL_CHARS, MAX_EXCERPT_CHARS, bounded_errors, cut
+from limes.jsonio import field_errors_from_pydantic, json_position
 from limes.web.pages import error_page, wants_html
 
 PROBLEM_JSON = "application/problem+json"
@@ -29,6 +32,7 @@ PROBLEM_JSON = "application/problem+json"
 STATUS_BY_KIND: dict[type[DomainError], int] = {
     DomainError: 500,
     InvalidRequest: 422,
+    PayloadTooLarge: 413,
     NotFound: 404,
     Conflict: 409,
     NotAuthenticated: 401,
@@ -48,16 +52,20 @@ def status_for(error: DomainError) -> int:
 def problem(
     status: int, code: str, title: str, detail: str, errors: tuple[FieldError, ...] = ()
 ) -> JSONResponse:
-    """An RFC 9457 problem response with limes' stable `code` and field `errors`."""
+    """An RFC 9457 problem response with limes' stable `code` and field `errors`.
+
+    No answer repeats a large input: the detail and each reason are cut, and at most
+    `MAX_FIELD_ERRORS` field errors are listed (core/limits.py).
+    """
     body: dict[str, Any] = {
         "type": f"urn:limes:problem:{code}",
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": cut(detail, MAX_DETAIL_CHARS),
         "code": code,
     }
     if errors:
-        body["errors"] = [e.as_dict() for e in errors]
+        body["errors"] = [e.as_dict() for e in bounded_errors(errors)]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
@@ -70,6 +78,18 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it only
+    entries = exc.errors()
+    if any(e["type"] == "json_invalid" for e in entries):
+        return _invalid_json(exc, entries)
+    if (sent := _sent_other_than_json(request, entries)) is not None:
+        return problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            f"The body was sent as {sent}; send it as JSON, with the header "
+            "'Content-Type: application/json'.",
+            (FieldError("body", "give a JSON object, sent as application/json"),),
+        )
     errors = tuple(
         FieldError(e.field.removeprefix("body.").removeprefix("body"), e.reason)
         for e in field_errors_from_pydantic(exc)
@@ -115,6 +135,35 @@ _PAGE_ERRORS: dict[int, tuple[str, str]] = {
     404: ("Page not found", "There is no page at {path}."),
     405: ("Not possible here", "{path} cannot be opened this way ({method})."),
 }
+
+
+def _invalid_json(exc: RequestValidationError, entries: Sequence[Any]) -> JSONResponse:
+    """Malformed JSON, told by line and column rather than by offset."""
+    entry = next(e for e in entries if e["type"] == "json_invalid")
+    offset = entry["loc"][-1] if isinstance(entry["loc"][-1], int) else 0
+    what = str(entry.get("ctx", {}).get("error", "malformed JSON"))
+    reason = what
+    if isinstance(exc.body, str):
+        line, column = json_position(exc.body, offset)
+        reason = f"line {line}, column {column}: {what}"
+    return problem(
+        422,
+        InvalidRequest.code,
+        InvalidRequest.title,
+        f"The body is not valid JSON ({reason}).",
+        (FieldError("body", reason),),
+    )
+
+
+def _sent_other_than_json(request: Request, entries: Sequence[Any]) -> str | None:
+    """What was sent instead, when the whole JSON body is refused and the request's
+    media type is not JSON; None otherwise."""
+    if not any(tuple(e["loc"]) == ("body",) for e in entries):
+        return None
+    sent = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if sent == "application/json" or sent.endswith("+json"):
+        return None
+    return cut(sent, MAX_EXCERPT_CHARS) if sent else "no Content-Type"
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

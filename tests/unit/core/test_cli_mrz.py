@@ -39,16 +39,26 @@ def test_a_valid_mrz_is_read() -> None:
     assert result["errors"] == []
 
 
-def test_a_wrong_mrz_is_an_answer_not_a_failure() -> None:
+def test_a_wrong_mrz_is_answered_with_exit_code_1() -> None:
     done = _limes_mrz(json.dumps({"mrz": TD3_BAD_CHECK_DIGIT}))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
     result = json.loads(done.stdout)
     assert result["valid"] is False
     assert [e["field"] for e in result["errors"]] == ["composite_check_digit"]
 
 
 @pytest.mark.parametrize(
-    "stdin", ["this is not json", '{"mrz": ', '{"text": "P<UTO"}', "[1, 2]", ""]
+    "stdin",
+    [
+        "this is not json",
+        '{"mrz": ',
+        '{"text": "P<UTO"}',
+        "[1, 2]",
+        "",
+        json.dumps({"mrz": TD3, "strict": True}),
+        json.dumps({"mrz": "P<" * 100_000}),
+    ],
 )
 def test_bad_input_exits_2_with_one_line_on_stderr(stdin: str) -> None:
     done = _limes_mrz(stdin)
@@ -56,6 +66,18 @@ def test_bad_input_exits_2_with_one_line_on_stderr(stdin: str) -> None:
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert done.stderr.startswith("error:")
+
+
+def test_an_unknown_field_is_refused_by_name() -> None:
+    done = _limes_mrz(json.dumps({"mrz": TD3, "strict": True}))
+    assert done.returncode == 2
+    assert "strict: unknown field" in done.stderr
+
+
+def test_malformed_json_is_told_by_line_and_column() -> None:
+    done = _limes_mrz('{\n  "mrz": "P<UTO",\n  oops\n}')
+    assert done.returncode == 2
+    assert "line 3, column 3" in done.stderr
 
 
 def test_a_missing_mrz_key_says_what_to_give() -> None:

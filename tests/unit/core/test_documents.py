@@ -22,6 +22,7 @@ from limes.core.documents import (
 )
 from limes.core.errors import InvalidDocument, InvalidRequest
 from limes.core.identity import PartialDate
+from limes.core.limits import MAX_MRZ_CHARS
 from limes.core.mrz_format import LAYOUTS, birth_year, expiry_year
 
 BEFORE_EXPIRY = date(2010, 1, 1)
@@ -496,11 +497,32 @@ def test_read_mrz_json_returns_the_reading() -> None:
     assert result["valid"] is True
 
 
-@pytest.mark.parametrize("payload", [{}, {"mrz": 5}, {"mrz": None}, {"text": TD3}])
+@pytest.mark.parametrize("payload", [{}, {"mrz": 5}, {"mrz": None}])
 def test_read_mrz_json_needs_an_mrz_string(payload: dict[str, Any]) -> None:
     with pytest.raises(InvalidRequest, match='"mrz"') as caught:
         read_mrz_json(payload, today=BEFORE_EXPIRY)
     assert [e.field for e in caught.value.errors] == ["mrz"]
+
+
+def test_read_mrz_json_refuses_unknown_fields_and_names_each() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        read_mrz_json({"mrz": TD3, "lines": 2, "x" * 10_000: 1}, today=BEFORE_EXPIRY)
+    fields = [e.field for e in caught.value.errors]
+    assert fields[0] == "lines"
+    assert len(fields) == 2
+    assert len(fields[1]) < 100  # a long key is not repeated back
+    with pytest.raises(InvalidRequest) as missing:
+        read_mrz_json({"text": TD3}, today=BEFORE_EXPIRY)
+    assert [e.field for e in missing.value.errors] == ["text", "mrz"]
+
+
+def test_read_mrz_json_refuses_a_zone_longer_than_any_format() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        read_mrz_json({"mrz": TD3 + "<" * (MAX_MRZ_CHARS - len(TD3) + 1)}, today=BEFORE_EXPIRY)
+    assert [e.as_dict() for e in caught.value.errors] == [
+        {"field": "mrz", "reason": f"at most {MAX_MRZ_CHARS} characters"}
+    ]
+    assert read_mrz_json({"mrz": f"  {TD3}  \r\n"}, today=BEFORE_EXPIRY)["valid"] is True
 
 
 # -- writing --------------------------------------------------------------------------

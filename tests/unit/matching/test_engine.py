@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 import pytest
@@ -223,3 +224,24 @@ def test_limes_match_bad_input_is_one_line_and_exit_2() -> None:
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "b" in done.stderr  # the missing side is named
+
+
+def test_limes_match_refuses_a_million_character_name_at_once() -> None:
+    huge = {"a": {"surname": "A" * 1_000_000}, "b": {"surname": "Smith"}}
+    started = time.perf_counter()
+    done = run_limes("match", stdin=json.dumps(huge))
+    assert time.perf_counter() - started < 10  # a process start; the match took 27 s
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: a: a.surname: at most 200 characters"
+
+
+def test_identity_fields_are_bounded_before_any_work() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        IdentityRecord.from_json(
+            {"surname": "Ng", "given_names": "x" * 201, "doc_number": "1" * 33, "zz" * 99: 1}
+        )
+    reasons = {e.field: e.reason for e in caught.value.errors}
+    assert reasons["identity.given_names"] == "at most 200 characters"
+    assert reasons["identity.doc_number"] == "at most 32 characters"
+    assert "identity.surname" not in reasons  # the name given is usable
+    assert all(len(field) < 100 for field in reasons)  # a long key is not repeated back

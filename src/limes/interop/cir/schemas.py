@@ -17,6 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from limes.access.models import User
 from limes.core.errors import FieldError
 from limes.core.identity import Name, PartialDate
+from limes.core.limits import (
+    MAX_DOCUMENT_NUMBER_CHARS,
+    MAX_PURPOSE_CHARS,
+    MAX_TEMPLATE_VECTOR_CHARS,
+    MAX_TEMPLATES,
+)
 from limes.interop.cir.errors import MalformedTemplate
 from limes.interop.cir.hit_flag import HitFlag
 from limes.interop.cir.logs import AccessLogEntry
@@ -49,7 +55,10 @@ class TemplateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     modality: str = Field(max_length=32, json_schema_extra=_MODALITY_ENUM)
-    vector: str = Field(description="base64 of 512 little-endian float32 values (2048 bytes)")
+    vector: str = Field(
+        max_length=MAX_TEMPLATE_VECTOR_CHARS,
+        description="base64 of 512 little-endian float32 values (2048 bytes)",
+    )
     quality: int = Field(description="The capture's quality score, 0-100")
     synthetic: bool = False
 
@@ -59,7 +68,7 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    number: str = Field(min_length=1, max_length=32)
+    number: str = Field(min_length=1, max_length=MAX_DOCUMENT_NUMBER_CHARS)
     issuing_state: str = Field(min_length=1, max_length=3, examples=["UKR"])
 
     def to_domain(self) -> DocumentRef:
@@ -72,10 +81,10 @@ class _Query(BaseModel):
 
     purpose: str = Field(
         "",
-        max_length=500,
+        max_length=MAX_PURPOSE_CHARS,
         description="Why the query is made, for the access log (Art 24); a query without one is refused",
     )
-    probes: list[TemplateIn] = Field(default_factory=list, max_length=16)
+    probes: list[TemplateIn] = Field(default_factory=list, max_length=MAX_TEMPLATES)
     document: DocumentIn | None = None
 
     def stated_fields(self) -> tuple[str, ...]:

@@ -10,12 +10,13 @@ from pydantic import BaseModel, Field
 
 from limes.access.service import require_role
 from limes.core.errors import AccessDenied
+from limes.core.limits import MAX_JUSTIFICATION_CHARS
 from limes.interop.mid.domain.models import Link, LinkColour
 from limes.interop.mid.linking import IndexedRecord
 from limes.interop.mid.officers import READERS, acting_authority
 from limes.interop.mid.service import LinkCase, PendingLink
 from limes.interop.sbms.service import MAX_CANDIDATES
-from limes.web.deps import ServicesDep, UserDep
+from limes.web.deps import IdentifierPath, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/mid", tags=["MID"])
 
@@ -117,7 +118,9 @@ class DecisionIn(BaseModel):
     """A manual-verification decision on a yellow link (Art 29, 31-33)."""
 
     colour: LinkColour = Field(description="green (Art 31), red (Art 32) or white (Art 33(1)(d))")
-    justification: str = Field("", max_length=2000, description="Required for red (Art 32)")
+    justification: str = Field(
+        "", max_length=MAX_JUSTIFICATION_CHARS, description="Required for red (Art 32)"
+    )
     expected_colour: LinkColour = Field(
         LinkColour.YELLOW,
         description="The colour you saw; the decision is refused if the link changed since",
@@ -221,7 +224,7 @@ def verification_queue(
 
 
 @router.get("/links/{link_id}", response_model=LinkCasePublic, summary="One link, side by side")
-def link_case(link_id: str, services: ServicesDep, user: UserDep) -> LinkCasePublic:
+def link_case(link_id: IdentifierPath, services: ServicesDep, user: UserDep) -> LinkCasePublic:
     """A link with both identities, what matched and why, and its deadline."""
     require_role(user, *READERS)
     return case_public(services.mid.case(link_id))
@@ -230,7 +233,9 @@ def link_case(link_id: str, services: ServicesDep, user: UserDep) -> LinkCasePub
 @router.post(
     "/links/{link_id}/decisions", response_model=LinkPublic, summary="Decide a yellow link"
 )
-def decide_link(link_id: str, body: DecisionIn, services: ServicesDep, user: UserDep) -> LinkPublic:
+def decide_link(
+    link_id: IdentifierPath, body: DecisionIn, services: ServicesDep, user: UserDep
+) -> LinkPublic:
     """Art 29, 31-33: green, red or white; a link someone else decided first is refused (409)."""
     authority = acting_authority(user)
     if authority is None:
@@ -251,7 +256,9 @@ def decide_link(link_id: str, body: DecisionIn, services: ServicesDep, user: Use
 @router.get(
     "/records/{record_id}/links", response_model=list[LinkPublic], summary="Links of a record"
 )
-def record_links(record_id: str, services: ServicesDep, user: UserDep) -> list[LinkPublic]:
+def record_links(
+    record_id: IdentifierPath, services: ServicesDep, user: UserDep
+) -> list[LinkPublic]:
     """Every link of a record (a CIR file id), oldest first."""
     require_role(user, *READERS)
     return [link_public(link) for link in services.mid.links_of(record_id)]

@@ -100,7 +100,8 @@ def detect(
     Output: one link per line, {"a": record_id, "b": record_id, "colour": ...,
     "reasons": [...]}, record by record in input order, the same links as detecting
     the records one at a time. A bad line (a bad or low-quality template too) is
-    reported on stderr with its line number and skipped; a summary ends on stderr.
+    reported on stderr with its line number and skipped, as is a line over 1 MiB
+    (docs/api.md, "Limits"); a summary ends on stderr.
     Exit code 2 when no line held a valid record.
     """
     console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -118,7 +119,7 @@ def detect(
             reading = bar.add_task("reading", total=None, what="lines read", links=0)
             judging = bar.add_task("detecting", total=None, what="records processed", links=0)
             batch.on_read = lambda count: bar.update(reading, completed=count)
-        for event in batch.run(source):
+        for event in batch.run(jsonio.bounded_lines(source)):
             if isinstance(event, LineError):
                 tally.skipped += 1
                 console.print(f"line {event.line}: {event.message}", markup=False)

@@ -13,6 +13,7 @@ from limes import jsonio
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.biometrics.vectors import decode, make_template
 from limes.core.errors import FieldError, InvalidRequest
+from limes.core.limits import MAX_IDENTIFIER_CHARS
 from limes.interop.mid.detector import check_templates
 from limes.interop.mid.domain.models import RecordRef
 from limes.interop.mid.linking import IndexedRecord
@@ -55,6 +56,9 @@ def _required_text(payload: dict[str, Any], name: str) -> str:
     value = payload.get(name)
     if not isinstance(value, str) or not value.strip():
         raise InvalidRequest(f"{name} is missing: give a non-empty string")
+    if len(value) > MAX_IDENTIFIER_CHARS:
+        reason = f"at most {MAX_IDENTIFIER_CHARS} characters"
+        raise InvalidRequest(f"{name}: {reason}", [FieldError(name, reason)])
     return value
 
 

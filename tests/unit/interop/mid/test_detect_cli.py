@@ -65,6 +65,29 @@ def test_bad_lines_are_reported_and_skipped(people: EvaluationSet) -> None:
     assert [json.loads(line) for line in result.stdout.splitlines()]
 
 
+def test_lines_and_fields_over_their_limits_are_skipped_with_a_short_message(
+    people: EvaluationSet,
+) -> None:
+    good = people.to_jsonl().splitlines()
+    first = json.loads(good[0])
+    lines = [
+        json.dumps({**first, "record_id": "x-1", "surname": "S" * 2_000_000}),  # over 1 MiB
+        json.dumps({**first, "record_id": "x-2", "surname": "S" * 500}),
+        json.dumps({**first, "record_id": "r" * 500}),
+        json.dumps({**first, "record_id": "x-3", "system": "s" * 100_000}),
+        *good,
+    ]
+    result = run_limes("mid", "detect", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr[:2_000]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert [e.split(":")[0] for e in errors] == ["line 1", "line 2", "line 3", "line 4"]
+    assert "over the limit of 1,048,576 bytes" in errors[0]
+    assert "x-2.surname: at most 200 characters" in errors[1]
+    assert "record_id: at most 128 characters" in errors[2]
+    assert all(len(e) < 1_000 for e in errors)
+    assert f"{len(good)} record(s) processed, 4 skipped" in result.stderr
+
+
 def test_no_valid_record_exits_2() -> None:
     result = run_limes("mid", "detect", stdin="[]\n{}\n")
     assert result.returncode == 2

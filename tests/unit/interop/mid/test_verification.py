@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from limes.core.limits import MAX_JUSTIFICATION_CHARS
 from limes.interop.mid.domain import (
     DEFAULT_VERIFICATION_DEADLINES,
     AuthorityKind,
@@ -66,6 +67,18 @@ def test_red_needs_a_justification() -> None:
         decide(yellow_link(), RED, "officer-1", BORDER, T1, "  ", YELLOW)
     # Green and white may go without one.
     assert decide(yellow_link(), GREEN, "officer-1", BORDER, T1, "", YELLOW).colour is GREEN
+
+
+def test_a_justification_is_bounded_whichever_way_it_comes() -> None:
+    # The page posts a form straight to the service: the rule holds the bound.
+    with pytest.raises(InvalidDecision) as raised:
+        decide(yellow_link(), RED, "officer-1", BORDER, T1, "j" * 100_000, YELLOW)
+    assert [e.as_dict() for e in raised.value.errors] == [
+        {"field": "justification", "reason": f"at most {MAX_JUSTIFICATION_CHARS:,} characters"}
+    ]
+    assert len(str(raised.value)) < 500
+    most = "j" * MAX_JUSTIFICATION_CHARS
+    assert decide(yellow_link(), RED, "officer-1", BORDER, T1, most, YELLOW).colour is RED
 
 
 def test_second_officer_is_told_who_decided_and_changes_nothing() -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from limes.core.limits import excerpt
 from limes.interop.mid.domain.errors import UnknownSystem
 
 
@@ -45,7 +46,7 @@ def linked_system(system: str) -> LinkedSystem:
     except ValueError:
         known = ", ".join(s.value for s in LinkedSystem)
         raise UnknownSystem(
-            f"system {system!r} is not linked by the MID; use one of {known}"
+            f"system {excerpt(system)} is not linked by the MID; use one of {known}"
         ) from None
 
 

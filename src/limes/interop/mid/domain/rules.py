@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
+from limes.core.errors import FieldError
+from limes.core.limits import MAX_JUSTIFICATION_CHARS
 from limes.interop.mid.domain.errors import (
     AuthorityUndetermined,
     InconsistentEvidence,
@@ -258,6 +260,12 @@ def decide(
         raise InvalidDecision("a decision needs the deciding officer")
     if at.tzinfo is None or at < link.updated_at:
         raise InvalidDecision("a decision needs a timezone-aware time after the link's last update")
+    if len(justification) > MAX_JUSTIFICATION_CHARS:
+        raise InvalidDecision(
+            f"a justification is at most {MAX_JUSTIFICATION_CHARS:,} characters; "
+            f"this one has {len(justification):,}",
+            [FieldError("justification", f"at most {MAX_JUSTIFICATION_CHARS:,} characters")],
+        )
     if decision_colour is LinkColour.RED and not justification.strip():
         raise JustificationRequired(
             "say why the use of identities is unjustified (Art 32) before marking the link red"
