@@ -14,9 +14,10 @@ import pytest
 
 from limes.core.clock import FixedClock
 from limes.core.errors import BackendUnavailable, Conflict, StaleWrite
+from limes.db.engine import make_engine
 from limes.db.loop_guard import BlockingCallOnEventLoop, mark_serving_loop
+from limes.db.migrate import upgrade
 from limes.ees import planning
-from limes.ees.adapters.memory import MemoryEesStore
 from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.operations import EesOperations
 from limes.ees.outcomes import CrossingReceipt
@@ -202,10 +203,10 @@ def test_a_desk_waiting_on_a_stuck_commit_is_answered(
         asyncio.run(on_the_loop())
 
 
-def test_a_database_call_on_an_event_loop_fails_at_once(store: EesStore) -> None:
-    if isinstance(store, MemoryEesStore):
-        pytest.skip("the memory store has no database")
-    assert isinstance(store, SqlEesStore)
+def test_a_database_call_on_an_event_loop_fails_at_once(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    store = SqlEesStore(engine)
 
     async def on_the_loop() -> None:
         mark_serving_loop()
@@ -217,10 +218,17 @@ def test_a_database_call_on_an_event_loop_fails_at_once(store: EesStore) -> None
         with store.unit_of_work(write=True) as uow:
             uow.ees.file_ids()
 
-    with pytest.raises(BlockingCallOnEventLoop):
-        asyncio.run(on_the_loop())
-    with pytest.raises(BlockingCallOnEventLoop):
-        asyncio.run(writing_on_the_loop())
+    try:
+        with pytest.raises(BlockingCallOnEventLoop):
+            asyncio.run(on_the_loop())
+        with pytest.raises(BlockingCallOnEventLoop):
+            asyncio.run(writing_on_the_loop())
+        # Off the loop, the same calls work.
+        with store.unit_of_work(write=False) as uow:
+            assert uow.ees.file_ids() == []
+    finally:
+        store.close()
+        engine.dispose()
 
 
 def test_decisions_of_coroutines_run_off_the_loop(service: EesService, store: EesStore) -> None:
