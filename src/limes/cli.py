@@ -174,6 +174,7 @@ def worker_process(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the migration check at start
+    logging.getLogger("faiss").setLevel(logging.WARNING)  # which CPU build it tried to load
     run_worker(parent_pid=parent_pid)
 
 
