@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
 from limes.core.errors import DomainError
 from limes.web.errors import STATUS_BY_KIND, status_for
 
@@ -21,3 +23,17 @@ def test_every_error_kind_has_a_status_below_500_and_a_unique_code() -> None:
     codes = [kind.code for kind in kinds]
     assert len(codes) == len(set(codes))
     assert DomainError in STATUS_BY_KIND
+
+
+def test_a_number_too_long_to_convert_is_a_clear_422(client: TestClient) -> None:
+    body = '{"stays": [], "on": "2015-01-01", "mode": "planning", "x": ' + "9" * 5000 + "}"
+    response = client.post(
+        "/api/v1/shortstay/calculations",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "invalid-request"
+    assert "4,300 digits" in problem["detail"]
+    assert len(response.content) < 1000

@@ -166,6 +166,9 @@ def _sent_other_than_json(request: Request, entries: Sequence[Any]) -> str | Non
     return cut(sent, MAX_EXCERPT_CHARS) if sent else "no Content-Type"
 
 
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for it only
     code = {404: NotFound.code, 405: "method-not-allowed"}.get(exc.status_code, "http-error")
@@ -173,6 +176,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         # RFC 9110 15.5.6: a 405 names the methods the resource supports.
         headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+    if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        # FastAPI's words when the JSON decoder fails other than on syntax: a number of
+        # more digits than Python converts (4,300), for instance.
+        return problem(
+            422,
+            InvalidRequest.code,
+            InvalidRequest.title,
+            "The body could not be read as JSON: a value in it cannot be converted (a "
+            "number of more than 4,300 digits, for instance). Send a JSON object.",
+            (FieldError("body", "a value cannot be converted"),),
+        )
     if wants_html(request):
         title, detail = _PAGE_ERRORS.get(exc.status_code, (str(exc.detail), str(exc.detail)))
         detail = detail.format(path=request.url.path, method=request.method)
