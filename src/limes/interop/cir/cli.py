@@ -39,7 +39,7 @@ def access_log(
             authority=authority, operation=operation, limit=limit
         )
     except DomainError as error:
-        typer.echo(f"error: {jsonio.one_line(error)}", err=True)
+        typer.echo(jsonio.one_line(error), err=True)
         raise typer.Exit(code=2) from None
     for entry in entries:
         line = {

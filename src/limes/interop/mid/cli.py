@@ -169,7 +169,7 @@ def run() -> None:
             colours.update(link.colour for link in report.links)
         pending = mid.count_pending()
     except DomainError as error:
-        typer.echo(f"error: {jsonio.one_line(error)}", err=True)
+        typer.echo(jsonio.one_line(error), err=True)
         raise typer.Exit(code=2) from None
     made = ", ".join(f"{c.value} {colours[c]}" for c in (LinkColour.WHITE, LinkColour.YELLOW))
     typer.echo(
