@@ -3,7 +3,6 @@ are typed commands, and nothing blocking runs on an event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import threading
 from concurrent.futures import Future
@@ -33,6 +32,7 @@ from limes.ees.writes import (
 )
 from limes.interop.cir.ports import IdentityRepository
 from tests.ees_factories import Traveller
+from tests.loops import run_on_a_loop_of_its_own
 from tests.unit.ees.conftest import GUARD, peek
 
 ADA = Traveller()
@@ -200,7 +200,7 @@ def test_a_desk_waiting_on_a_stuck_commit_is_answered(
         await stuck.run_async(stuck.entry_decision(GUARD, Traveller(number="Q1234567").at()))
 
     with pytest.raises(BackendUnavailable, match="did not confirm"):
-        asyncio.run(on_the_loop())
+        run_on_a_loop_of_its_own(on_the_loop())
 
 
 def test_a_database_call_on_an_event_loop_fails_at_once(database_url: str) -> None:
@@ -220,9 +220,9 @@ def test_a_database_call_on_an_event_loop_fails_at_once(database_url: str) -> No
 
     try:
         with pytest.raises(BlockingCallOnEventLoop):
-            asyncio.run(on_the_loop())
+            run_on_a_loop_of_its_own(on_the_loop())
         with pytest.raises(BlockingCallOnEventLoop):
-            asyncio.run(writing_on_the_loop())
+            run_on_a_loop_of_its_own(writing_on_the_loop())
         # Off the loop, the same calls work.
         with store.unit_of_work(write=False) as uow:
             assert uow.ees.file_ids() == []
@@ -244,7 +244,7 @@ def test_decisions_of_coroutines_run_off_the_loop(service: EesService, store: Ee
         loop_threads.add(threading.get_ident())
         return await service.run_async(spy)
 
-    receipt = asyncio.run(desk())
+    receipt = run_on_a_loop_of_its_own(desk())
     assert receipt.entry is not None
     assert decided_on
     assert not decided_on & loop_threads

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 
@@ -10,6 +9,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from limes.core.limits import MAX_HEADER_BYTES, MAX_URL_BYTES
 from limes.web.limits import RequestLimits
+from tests.loops import run_on_a_loop_of_its_own
 
 LIMIT = 1_000
 CHUNK = 256
@@ -50,7 +50,7 @@ def _run(
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(RequestLimits(app, LIMIT)(scope, receive, send))
+    run_on_a_loop_of_its_own(RequestLimits(app, LIMIT)(scope, receive, send))
     return sent, pulled
 
 
@@ -137,5 +137,5 @@ def test_other_scopes_pass_through() -> None:
     async def ignore(message: Message) -> None:
         del message
 
-    asyncio.run(RequestLimits(app, LIMIT)({"type": "lifespan"}, nothing, ignore))
+    run_on_a_loop_of_its_own(RequestLimits(app, LIMIT)({"type": "lifespan"}, nothing, ignore))
     assert seen == ["lifespan"]
