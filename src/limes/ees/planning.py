@@ -73,23 +73,22 @@ def transact(store: EesStore, decide: Decision[T]) -> T:
 
 
 async def transact_async(store: EesStore, decide: Decision[T]) -> T:
-    """`transact` for the event loop: decided on the store's reader threads, committed
-    by its committer; the coroutine only waits, and never touches the database itself.
+    """`transact` for the event loop: decided and written off the loop, by the store's
+    threads (on SQLite its committer's own); the coroutine only waits.
     """
-    loop = asyncio.get_running_loop()
+
+    def on_snapshot() -> tuple[T, list[Write]]:
+        return _on_snapshot(store, decide)
+
     for attempt in (1, 2):
-        outcome, writes = await loop.run_in_executor(store.reader, _on_snapshot, store, decide)
-        if not writes:
-            return outcome
         try:
-            await asyncio.wait_for(
-                asyncio.wrap_future(store.submit_writes(writes)), COMMIT_TIMEOUT_SECONDS
+            return await asyncio.wait_for(
+                asyncio.wrap_future(store.submit_decision(on_snapshot)), COMMIT_TIMEOUT_SECONDS
             )
         except TimeoutError:
             raise _not_answered() from None
         except Conflict:
             if attempt == 2:
                 raise
-            continue
-        return outcome
+            continue  # another desk wrote first: decide again on what it wrote
     raise AssertionError("unreachable")  # pragma: no cover

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import Executor, Future
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from limes.biometrics.templates import BiometricTemplate
 from limes.ees.domain.models import (
@@ -21,6 +21,8 @@ from limes.interop.cir.ports import IdentityRepository
 
 if TYPE_CHECKING:
     from limes.ees.writes import Write
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +181,12 @@ class EesStore(Protocol):
         """
         ...
 
-    @property
-    def reader(self) -> Executor:
-        """The threads that decisions of coroutines run on, off the event loop."""
+    def submit_decision(self, decide: Callable[[], tuple[T, Sequence[Write]]]) -> Future[T]:
+        """Take a decision (a snapshot's outcome and writes) and apply its writes durably.
+
+        Returns at once, on any thread; the decision is taken on a thread of the store,
+        and the future holds its outcome once the writes are on disk, or its error.
+        """
         ...
 
     def close(self) -> None:

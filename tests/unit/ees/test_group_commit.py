@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import wait
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 
-from limes.core.errors import BackendUnavailable
+from limes.core.errors import BackendUnavailable, Conflict
 from limes.db.engine import make_engine
 from limes.db.migrate import upgrade
 from limes.ees.adapters.group_commit import GroupCommitter
@@ -108,5 +109,35 @@ def test_a_desk_that_stopped_waiting_is_not_written(engine: Engine) -> None:
         assert committer.submit(_logged("here")).result(timeout=30) is None
         assert _stored(engine) <= {"here", "gone"}
         assert "here" in _stored(engine)
+    finally:
+        committer.close()
+
+
+def test_decisions_are_taken_on_the_committers_thread_and_answered_each(engine: Engine) -> None:
+    committer = GroupCommitter(engine, _apply)
+    threads: list[str] = []
+
+    def decision(user: str) -> Callable[[], tuple[str, list[Write]]]:
+        def decide() -> tuple[str, list[Write]]:
+            threads.append(threading.current_thread().name)
+            if user == "refused":
+                raise Conflict("this desk's decision is refused")
+            return f"outcome of {user}", [] if user == "reads-only" else _logged(user)
+
+        return decide
+
+    try:
+        futures = {
+            user: committer.submit_decision(decision(user))
+            for user in ("a", "refused", "reads-only", "boom-2", "b")
+        }
+        _, pending = wait(futures.values(), timeout=30)
+        assert not pending
+        assert futures["a"].result() == "outcome of a"
+        assert futures["reads-only"].result() == "outcome of reads-only"
+        assert isinstance(futures["refused"].exception(), Conflict)
+        assert isinstance(futures["boom-2"].exception(), RuntimeError)  # its write failed
+        assert _stored(engine) == {"a", "b"}
+        assert set(threads) == {"ees-group-commit"}
     finally:
         committer.close()

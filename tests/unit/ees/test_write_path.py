@@ -177,12 +177,14 @@ class _NeverAnswers:
 
     def __init__(self, inner: EesStore) -> None:
         self._inner = inner
-        self.reader = inner.reader
 
     def unit_of_work(self, *, write: bool):  # type: ignore[no-untyped-def]
         return self._inner.unit_of_work(write=write)
 
     def submit_writes(self, writes: object) -> Future[None]:
+        return Future()
+
+    def submit_decision(self, decide: object) -> Future[object]:
         return Future()
 
 

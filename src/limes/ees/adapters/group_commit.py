@@ -24,6 +24,9 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
@@ -42,6 +45,17 @@ MAX_BATCH = 128
 
 _Pending = tuple[Sequence[Write], Future[None]]
 _STOP = object()
+
+T = TypeVar("T")
+# A decision to take on the committer's own thread: it reads a snapshot and returns
+# its outcome with the writes to apply.
+Decide = Callable[[], tuple[T, Sequence[Write]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision(Generic[T]):
+    decide: Decide[T]
+    done: Future[T]
 
 
 class GroupCommitter:
@@ -74,6 +88,22 @@ class GroupCommitter:
         self._pending.put((writes, done))
         return done
 
+    def submit_decision(self, decide: Decide[T]) -> Future[T]:
+        """Queue a decision: taken on this thread, its writes applied with the batch.
+
+        The future holds the decision's outcome once its writes are on disk, or the
+        error it met. Deciding here rather than on reader threads keeps the threads that
+        compete for the interpreter lock to two, this one and the event loop: with
+        reader threads beside it, this thread, the serial path of every crossing,
+        waited for the lock most of the time it spent applying a batch.
+        """
+        done: Future[T] = Future()
+        if self._closed:
+            done.set_exception(BackendUnavailable("the store is closed"))
+            return done
+        self._pending.put(_Decision(decide, done))
+        return done
+
     def close(self) -> None:
         """Commit what is queued, then stop the thread."""
         if not self._closed:
@@ -86,9 +116,9 @@ class GroupCommitter:
             first = self._pending.get()
             if first is _STOP:
                 return
-            batch: list[_Pending] = [first]  # type: ignore[list-item]
+            taken: list[Any] = [first]
             stop = False
-            while len(batch) < self._max_batch:
+            while len(taken) < self._max_batch:
                 try:
                     more = self._pending.get_nowait()
                 except queue.Empty:
@@ -96,14 +126,43 @@ class GroupCommitter:
                 if more is _STOP:
                     stop = True
                     break
-                batch.append(more)  # type: ignore[arg-type]
-            # A desk that stopped waiting (a time-out, a lost client) has cancelled its
-            # future: its crossing is not written. The others can no longer be cancelled.
-            batch = [(w, done) for w, done in batch if done.set_running_or_notify_cancel()]
+                taken.append(more)
+            batch = self._decided(taken)
             if batch:
                 self._commit_answering_all(batch)
             if stop:
                 return
+
+    @staticmethod
+    def _decided(taken: list[Any]) -> list[_Pending]:
+        """The write sets of a batch, taking its decisions first, each on its snapshot.
+
+        A desk that stopped waiting (a time-out, a lost client) has cancelled its
+        future: its crossing is neither decided nor written. The others can no longer
+        be cancelled. A decision that fails, or writes nothing, is answered at once.
+        """
+        batch: list[_Pending] = []
+        for item in taken:
+            if not isinstance(item, _Decision):
+                writes, done = item
+                if done.set_running_or_notify_cancel():
+                    batch.append((writes, done))
+                continue
+            if not item.done.set_running_or_notify_cancel():
+                continue
+            try:
+                outcome, writes = item.decide()
+            except BaseException as error:
+                item.done.set_exception(error)
+                continue
+            if not writes:
+                item.done.set_result(outcome)
+                continue
+            written: Future[None] = Future()
+            written.set_running_or_notify_cancel()
+            written.add_done_callback(partial(answer, item.done, outcome))
+            batch.append((writes, written))
+        return batch
 
     def _commit_answering_all(self, batch: list[_Pending]) -> None:
         """Commit a batch; whatever happens, every future of it is resolved."""
@@ -166,6 +225,17 @@ class GroupCommitter:
             done.set_result(None)
         for done, reason in refused:
             done.set_exception(reason)
+
+
+def answer(done: Future[T], outcome: T, written: Future[None]) -> None:
+    """Settle a decision's future once its writes are on disk (or refused)."""
+    if done.done():
+        return  # the desk stopped waiting
+    error = written.exception()
+    if error is not None:
+        done.set_exception(error)
+    else:
+        done.set_result(outcome)
 
 
 def _domain(error: BaseException) -> BaseException:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
 from limes.core.errors import Conflict, StaleWrite
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
@@ -17,6 +18,8 @@ from limes.ees.planning import apply_now
 from limes.ees.ports import AccessLogEntry, EesUnitOfWork, IdempotentOutcome
 from limes.ees.writes import Write
 from limes.interop.cir.adapters.memory import MemoryIdentityRepository
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -251,7 +254,6 @@ class MemoryEesStore:
         self._tables = _Tables()
         self._identities = MemoryIdentityRepository()
         self._lock = threading.RLock()
-        self._reader = ThreadPoolExecutor(2, thread_name_prefix="ees-memory-reader")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="ees-memory-writer")
 
     @contextmanager
@@ -277,15 +279,20 @@ class MemoryEesStore:
         """Apply the kept writes of a decided crossing in one unit of work, on a thread."""
         return self._writer.submit(apply_now, self, writes)
 
-    @property
-    def reader(self) -> Executor:
-        """The threads that decisions of coroutines run on."""
-        return self._reader
+    def submit_decision(self, decide: Callable[[], tuple[T, Sequence[Write]]]) -> Future[T]:
+        """Take a decision and apply its writes, on the store's writing thread."""
+
+        def decide_and_write() -> T:
+            outcome, writes = decide()
+            if writes:
+                apply_now(self, writes)
+            return outcome
+
+        return self._writer.submit(decide_and_write)
 
     def close(self) -> None:
         """Stop the store's threads."""
         self._writer.shutdown(wait=True)
-        self._reader.shutdown(wait=False)
 
     def peek(self) -> MemoryUnitOfWork:
         """The committed state, for tests to inspect."""

@@ -13,16 +13,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from limes.core.errors import StaleWrite
 from limes.db.unit_of_work import SqlUnitOfWork
-from limes.ees.adapters.group_commit import GroupCommitter
+from limes.ees.adapters.group_commit import Decide, GroupCommitter, answer
 from limes.ees.adapters.sql_tables import (
     ENTRIES,
     ENTRY,
@@ -356,9 +357,10 @@ _BULK: dict[type[Write], Callable[[SqlEesUnitOfWork, list[Any]], None]] = {
     LogAccess: lambda uow, writes: uow.ees.log_accesses([w.entry for w in writes]),
 }
 
-# Decisions run on threads of their own: they never block the event loop, and on
-# PostgreSQL, whose reads wait on round trips, a few keep the server busy.
+# PostgreSQL's decisions wait on round trips: a few threads keep the server busy.
 READER_THREADS = 4
+
+T = TypeVar("T")
 
 
 class SqlEesStore:
@@ -390,10 +392,33 @@ class SqlEesStore:
         # Never on the caller's thread: it may be an event loop.
         return self._writer.submit(apply_now, self, writes)
 
-    @property
-    def reader(self) -> Executor:
-        """The threads decisions run on."""
-        return self._reader
+    def submit_decision(self, decide: Decide[T]) -> Future[T]:
+        """Take a decision and apply its writes: on SQLite, both on the committer's thread.
+
+        SQLite's reads are local and take microseconds: decided on the committer's
+        thread, they do not compete with it for the interpreter lock (which, with reader
+        threads beside it, made the committer the slow serial path). PostgreSQL's reads
+        wait on round trips: they run on reader threads, side by side.
+        """
+        if self._committer is not None and self._engine.dialect.name == "sqlite":
+            return self._committer.submit_decision(decide)
+        done: Future[T] = Future()
+
+        def decided(taken: Future[tuple[T, Sequence[Write]]]) -> None:
+            if done.done():
+                return  # the desk stopped waiting
+            try:
+                outcome, writes = taken.result()
+            except BaseException as error:
+                done.set_exception(error)
+                return
+            if not writes:
+                done.set_result(outcome)
+                return
+            self.submit_writes(writes).add_done_callback(partial(answer, done, outcome))
+
+        self._reader.submit(decide).add_done_callback(decided)
+        return done
 
     def close(self) -> None:
         """Commit what is queued and stop the store's threads."""
