@@ -262,6 +262,11 @@ class CrossingPointIn(BaseModel):
     biometrics_required: bool | None = None
     suspension: SuspensionScope | None = None
     suspension_reason: str | None = Field(default=None, max_length=MAX_JUSTIFICATION_CHARS)
+    time_zone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="IANA time zone of the crossing point, e.g. Europe/Helsinki (EES Art 11)",
+    )
 
 
 @router.put("/crossing-points/{code}", response_model=CrossingPointPublic)

@@ -56,7 +56,7 @@ def border_check(
         stored = uow.identities.templates(identity.cir_id)
         if stored:
             verification = verifier.verify(request.capture.templates, stored)
-    today = now.date()
+    today = crossing_point.local_date(now)
     warnings: list[str] = []
     assessment: StayAssessment | None = None
     open_entry = next((r for r in entries if r.is_open), None)

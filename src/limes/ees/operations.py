@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limes.core.clock import Clock
 from limes.core.errors import FieldError, InvalidRequest
-from limes.ees.domain.errors import CrossingPointNotFound, RecordNotFound
+from limes.ees.domain.errors import (
+    CrossingPointNotFound,
+    RecordNotFound,
+    UnknownTimeZone,
+)
 from limes.ees.domain.models import (
     BorderType,
     CrossingPoint,
@@ -22,6 +27,7 @@ from limes.ees.domain.rules import (
     retention_plan,
     retention_scan,
 )
+from limes.ees.domain.transition import transition_settings_allowed
 from limes.ees.outcomes import Actor
 from limes.ees.ports import EesStore, EesUnitOfWork
 from limes.interop.cir.models import IdentityFile
@@ -172,9 +178,19 @@ class EesOperations:
         biometrics_required: bool | None = None,
         suspension: SuspensionScope | None = None,
         suspension_reason: str | None = None,
+        time_zone: str | None = None,
     ) -> CrossingPoint:
-        """Create a crossing point or change its state (Reg. (EU) 2025/1534 Art 4-6), audited."""
+        """Create a crossing point or change its state (Reg. (EU) 2025/1534 Art 4-6), audited.
+
+        A setting the transition no longer allows on today's date is refused, saying
+        which article and date (`transition_settings_allowed`).
+        """
         now = self._clock.now()
+        if time_zone is not None:
+            require_time_zone(time_zone)
+        transition_settings_allowed(
+            self._clock.today(), ees_active, biometrics_required, suspension
+        )
         with self._store.unit_of_work(write=True) as uow:
             current = uow.ees.crossing_point(code)
             if current is None:
@@ -210,6 +226,7 @@ class EesOperations:
                 else (suspension_reason or current.suspension_reason),
                 changed_at=now,
                 changed_by=actor.user_id,
+                time_zone=time_zone or current.time_zone,
             )
             uow.ees.put_crossing_point(updated)
             uow.ees.log_access(
@@ -221,8 +238,21 @@ class EesOperations:
                         "ees_active": str(updated.ees_active),
                         "biometrics_required": str(updated.biometrics_required),
                         "suspension": updated.suspension.value,
+                        "time_zone": updated.time_zone,
                     },
                     references=(code,),
                 )
             )
         return updated
+
+
+def require_time_zone(time_zone: str) -> None:
+    """A crossing point's zone must be an IANA name: it decides the day of a crossing."""
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnknownTimeZone(
+            f"{time_zone!r} is not an IANA time zone name: give the zone of the crossing "
+            "point, such as 'Europe/Helsinki'.",
+            [FieldError("time_zone", "not an IANA time zone name")],
+        ) from None

@@ -264,6 +264,16 @@ class EntryPublic(BaseModel):
     rebuttal: str | None
     entry_stamp: date | None = None
     exit_stamp: date | None = None
+    entry_date: date = Field(description="The entry's local day at its crossing point (Art 11)")
+    exit_date: date | None = Field(
+        default=None, description="The exit's local day at its crossing point (Art 11)"
+    )
+    review_reason: str | None = Field(
+        default=None, description="Why a fall-back crossing needs review (EES Art 21)"
+    )
+    exit_source: str | None = Field(
+        default=None, description="How the exit reached the EES: ees or fallback (Art 21)"
+    )
 
 
 class RefusalPublic(BaseModel):
@@ -273,6 +283,9 @@ class RefusalPublic(BaseModel):
     refused_at: datetime
     crossing_point: str
     reasons: list[str]
+    refused_on: date | None = Field(
+        default=None, description="The refusal's local day at its crossing point"
+    )
 
 
 class CrossingPointPublic(BaseModel):
@@ -288,6 +301,7 @@ class CrossingPointPublic(BaseModel):
     suspension_reason: str | None
     changed_at: datetime | None
     changed_by: str | None
+    time_zone: str = Field(description="IANA time zone: it decides the day of a crossing")
 
 
 class BorderCheckPublic(BaseModel):
@@ -328,6 +342,7 @@ def crossing_point_public(cp: CrossingPoint) -> CrossingPointPublic:
         suspension_reason=cp.suspension_reason,
         changed_at=cp.changed_at,
         changed_by=cp.changed_by,
+        time_zone=cp.time_zone,
     )
 
 
@@ -346,6 +361,10 @@ def entry_public(r: EntryExitRecord) -> EntryPublic:
         rebuttal=r.rebuttal,
         entry_stamp=r.entry_stamp,
         exit_stamp=r.exit_stamp,
+        entry_date=r.entry_day,
+        exit_date=r.exit_day,
+        review_reason=r.review_reason,
+        exit_source=r.exit_source.value if r.exit_source else None,
     )
 
 
@@ -356,6 +375,7 @@ def refusal_public(r: RefusalRecord) -> RefusalPublic:
         refused_at=r.refused_at,
         crossing_point=r.crossing_point,
         reasons=[reason.value for reason in r.reasons],
+        refused_on=r.refused_day,
     )
 
 

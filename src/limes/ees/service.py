@@ -135,7 +135,7 @@ class EesService:
             if assessment.authorised_until is None:
                 raise NoStayPossible(no_stay_reason(assessment))
             fingerprint_status, completeness = biometrics_on_entry(
-                check.crossing_point, request, kind, document, at.date()
+                check.crossing_point, request, kind, document, check.crossing_point.local_date(at)
             )
             individual_file, created = file_for(
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
@@ -149,6 +149,7 @@ class EesService:
                 source=source,
                 visa=request.visa,
                 entry_stamp=request.stamp_date,
+                entry_date=check.crossing_point.local_date(at),
             )
             uow.ees.add_entry(record)
             remember_outcome(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
@@ -203,7 +204,9 @@ class EesService:
             created = False
             individual_file = check.individual_file
             if open_entry is None:
-                if stamp_entry_date is None or stamp_entry_date > at.date():
+                if stamp_entry_date is None or stamp_entry_date > check.crossing_point.local_date(
+                    at
+                ):
                     raise ExitWithoutEntry(
                         "No entry without an exit is on record for this document. If the "
                         "traveller entered with a stamp only, give the stamp's entry date.",
@@ -211,7 +214,11 @@ class EesService:
                     )
                 kind = traveller_kind(request)
                 fingerprint_status, completeness = biometrics_on_entry(
-                    check.crossing_point, request, kind, document, at.date()
+                    check.crossing_point,
+                    request,
+                    kind,
+                    document,
+                    check.crossing_point.local_date(at),
                 )
                 individual_file, created = file_for(
                     uow, check, document, kind, request, fingerprint_status, completeness, at, False
@@ -226,13 +233,18 @@ class EesService:
                     authorised_stay_until=stamp_check.authorised_until or stamp_entry_date,
                     source=RecordSource.STAMP,
                     visa=request.visa,
+                    entry_date=stamp_entry_date,
                 )
                 uow.ees.add_entry(open_entry)
                 check = replace(
                     check,
                     individual_file=individual_file,
                     entries=(*check.entries, open_entry),
-                    assessment=assess_exit((*check.entries, open_entry), open_entry, at.date()),
+                    assessment=assess_exit(
+                        (*check.entries, open_entry),
+                        open_entry,
+                        check.crossing_point.local_date(at),
+                    ),
                 )
             assert individual_file is not None  # noqa: S101 - found or created above
             assessment = check.assessment
@@ -242,6 +254,7 @@ class EesService:
                 exit_at=at,
                 exit_crossing_point=check.crossing_point.code,
                 exit_stamp=request.stamp_date,
+                exit_date=check.crossing_point.local_date(at),
                 overstay_from=open_entry.overstay_from
                 or (
                     open_entry.authorised_stay_until.fromordinal(
@@ -256,7 +269,11 @@ class EesService:
                 uow, individual_file, request, at, check.crossing_point.country
             )
             uow.ees.update_file(
-                replace(individual_file, last_exit_or_refusal=at.date(), updated_at=at)
+                replace(
+                    individual_file,
+                    last_exit_or_refusal=check.crossing_point.local_date(at),
+                    updated_at=at,
+                )
             )
             remember_outcome(uow, actor, idempotency_key, "exit", digest, closed.record_id, at)
             log_access(
@@ -317,7 +334,11 @@ class EesService:
             request = offered
             if keep:
                 fingerprint_status, completeness = biometrics_on_entry(
-                    check.crossing_point, request, traveller_kind(request), document, at.date()
+                    check.crossing_point,
+                    request,
+                    traveller_kind(request),
+                    document,
+                    check.crossing_point.local_date(at),
                 )
             else:
                 fingerprint_status, completeness = (
@@ -344,10 +365,15 @@ class EesService:
                 crossing_point=check.crossing_point.code,
                 reasons=tuple(sorted(set(reasons))),
                 source=source,
+                refused_on=check.crossing_point.local_date(at),
             )
             uow.ees.add_refusal(refusal)
             uow.ees.update_file(
-                replace(individual_file, last_exit_or_refusal=at.date(), updated_at=at)
+                replace(
+                    individual_file,
+                    last_exit_or_refusal=check.crossing_point.local_date(at),
+                    updated_at=at,
+                )
             )
             remember_outcome(uow, actor, idempotency_key, "refusal", digest, refusal.record_id, at)
             log_access(

@@ -28,6 +28,7 @@ from limes.access.models import DEFAULT_PURPOSE, Role
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import RIGHT_HAND, Modality
 from limes.ees.domain.border import Capture, CrossingRequest
+from limes.ees.domain.errors import OutsideTransition
 from limes.ees.domain.models import (
     REFUSAL_REASON_TEXT,
     BorderType,
@@ -36,6 +37,7 @@ from limes.ees.domain.models import (
     VisaDetails,
 )
 from limes.ees.domain.rules import FINGERPRINT_MIN_AGE
+from limes.ees.domain.transition import transition_settings_allowed
 from limes.ees.outcomes import Actor
 from limes.shortstay import EntriesAllowed, Mode, calculate
 from limes.sim.histories import (
@@ -118,10 +120,36 @@ CROSSING_POINTS: tuple[DemoCrossingPoint, ...] = (
     DemoCrossingPoint("ITA-CIV", "Civitavecchia", "ITA", _SEA),
 )
 
+# The IANA zone of each country's crossing points: it decides the day of a crossing.
+TIME_ZONES: dict[str, str] = {
+    "AUT": "Europe/Vienna",
+    "BGR": "Europe/Sofia",
+    "DEU": "Europe/Berlin",
+    "ESP": "Europe/Madrid",
+    "FIN": "Europe/Helsinki",
+    "FRA": "Europe/Paris",
+    "GRC": "Europe/Athens",
+    "HRV": "Europe/Zagreb",
+    "HUN": "Europe/Budapest",
+    "ITA": "Europe/Rome",
+    "NLD": "Europe/Amsterdam",
+    "POL": "Europe/Warsaw",
+    "PRT": "Europe/Lisbon",
+    "ROU": "Europe/Bucharest",
+}
+
 _NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "UKR": ("POL-DOR", "ROU-SIR"),
     "TUR": ("BGR-KAP",),
 }
+
+
+def _transition_allows(point: DemoCrossingPoint, today: date) -> bool:
+    try:
+        transition_settings_allowed(today, None, point.biometrics_required, point.suspension)
+    except OutsideTransition:
+        return False
+    return True
 
 
 def _ports() -> Ports:
@@ -397,7 +425,8 @@ class _Recorder:
 
     def __init__(self, services: Services, seed: int) -> None:
         self.ees = services.ees
-        self.points = {p.code: p for p in CROSSING_POINTS}
+        # The crossing points as stored: a suspension the law no longer allows is not set.
+        self.points = {p.code: p for p in services.ees_operations.crossing_points()}
         self.biometrics = SyntheticBiometrics(seed=SYNTHETIC_BIOMETRIC_SEED)
         # The capture noise has its own stream: the desk's first captures must not
         # repeat the seeded ones draw for draw (they would score a perfect 1.0).
@@ -499,15 +528,19 @@ def seed_demo(
     started = time.perf_counter()
     today = services.clock.today()
     for point in CROSSING_POINTS:
+        # A suspension only while Reg. (EU) 2025/1534 Art 6 allows one on the demo's day.
+        relaxed = point.suspension is not SuspensionScope.NONE or not point.biometrics_required
+        allowed = not relaxed or _transition_allows(point, today)
         services.ees_operations.put_crossing_point(
             _ADMIN,
             point.code,
             name=point.name,
             country=point.country,
             border_type=point.border_type,
-            biometrics_required=point.biometrics_required,
-            suspension=point.suspension,
-            suspension_reason=point.suspension_reason,
+            biometrics_required=point.biometrics_required or not allowed,
+            suspension=point.suspension if allowed else SuspensionScope.NONE,
+            suspension_reason=point.suspension_reason if allowed else None,
+            time_zone=TIME_ZONES[point.country],
         )
     people = PopulationGenerator(seed, today)
     generator = HistoryGenerator(today, seed=seed, ports=_ports())

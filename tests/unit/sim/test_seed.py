@@ -61,10 +61,12 @@ def test_the_crossing_points_are_created(seeded: Seeded) -> None:
     assert set(points) == {p.code for p in CROSSING_POINTS}
     assert {p.border_type for p in points.values()} == {"air", "land", "sea"}
     assert len({p.country for p in points.values()}) >= 8
+    # Reg. (EU) 2025/1534 Art 6: on the demo's day (November 2026) no suspension is
+    # allowed any more, so Bajakovo runs the EES in full.
     bajakovo = points["HRV-BAJ"]
-    assert bajakovo.suspension is SuspensionScope.PARTIAL
-    assert not bajakovo.biometrics_required
-    assert bajakovo.suspension_reason
+    assert bajakovo.suspension is SuspensionScope.NONE
+    assert bajakovo.biometrics_required
+    assert {p.time_zone for p in points.values()} >= {"Europe/Helsinki", "Europe/Zagreb"}
     assert seeded.report.crossing_points == len(CROSSING_POINTS)
 
 

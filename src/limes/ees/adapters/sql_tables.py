@@ -63,6 +63,8 @@ crossing_points = Table(
     Column("suspension_reason", String, nullable=True),
     Column("changed_at", UTCDateTime, nullable=True),
     Column("changed_by", String, nullable=True),
+    # The IANA zone that decides the local day of a crossing (EES Art 11).
+    Column("time_zone", String(64), nullable=False, server_default="UTC"),
 )
 
 individual_files = Table(
@@ -110,7 +112,19 @@ entry_exit_records = Table(
     Column("exit_stamp", Date, nullable=True),
     Column("erasure_notice_on", Date, nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # The local days of the crossings (EES Art 11); NULL for records kept before.
+    Column("entry_date", Date, nullable=True),
+    Column("exit_date", Date, nullable=True),
+    # A fall-back crossing that needs a person to look at it (EES Art 21).
+    Column("review_reason", Text, nullable=True),
+    Column("exit_source", String(_ENUM), nullable=True),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
+    Index(
+        "ix_ees_entry_exit_records_for_review",
+        "entry_at",
+        sqlite_where=text("review_reason IS NOT NULL"),
+        postgresql_where=text("review_reason IS NOT NULL"),
+    ),
     Index(
         "uq_ees_entry_exit_records_one_open_entry",
         "file_id",
@@ -144,6 +158,7 @@ refusal_records = Table(
     Column("crossing_point", String(32), nullable=False),
     Column("reasons", String(16), nullable=False),
     Column("source", String(_ENUM), nullable=False),
+    Column("refused_on", Date, nullable=True),
     # The retention job selects refusals by their date (EES Art 34(1)).
     Index("ix_ees_refusal_records_refused_at", "refused_at"),
 )
@@ -307,6 +322,10 @@ def entry_from_row(row: Row[Any]) -> EntryExitRecord:
         exit_stamp=row.exit_stamp,
         erasure_notice_on=row.erasure_notice_on,
         version=row.version,
+        entry_date=row.entry_date,
+        exit_date=row.exit_date,
+        review_reason=row.review_reason,
+        exit_source=RecordSource(row.exit_source) if row.exit_source else None,
     )
 
 
@@ -335,6 +354,10 @@ def entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "exit_stamp": r.exit_stamp,
         "erasure_notice_on": r.erasure_notice_on,
         "version": r.version,
+        "entry_date": r.entry_date,
+        "exit_date": r.exit_date,
+        "review_reason": r.review_reason,
+        "exit_source": r.exit_source.value if r.exit_source else None,
     }
 
 
@@ -347,6 +370,7 @@ def refusal_from_row(row: Row[Any]) -> RefusalRecord:
         crossing_point=row.crossing_point,
         reasons=tuple(RefusalReason(letter) for letter in row.reasons),
         source=RecordSource(row.source),
+        refused_on=row.refused_on,
     )
 
 
@@ -359,6 +383,7 @@ def refusal_values(record: RefusalRecord) -> dict[str, Any]:
         "crossing_point": record.crossing_point,
         "reasons": "".join(record.reasons),
         "source": record.source.value,
+        "refused_on": record.refused_on,
     }
 
 
@@ -375,6 +400,7 @@ def crossing_point_from_row(row: Row[Any]) -> CrossingPoint:
         suspension_reason=row.suspension_reason,
         changed_at=row.changed_at,
         changed_by=row.changed_by,
+        time_zone=row.time_zone,
     )
 
 
@@ -391,6 +417,7 @@ def crossing_point_values(crossing_point: CrossingPoint) -> dict[str, Any]:
         "suspension_reason": crossing_point.suspension_reason,
         "changed_at": crossing_point.changed_at,
         "changed_by": crossing_point.changed_by,
+        "time_zone": crossing_point.time_zone,
     }
 
 

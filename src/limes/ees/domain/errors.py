@@ -73,3 +73,24 @@ class EesInactive(Conflict):
 
     code = "ees-inactive"
     title = "The EES is not in operation at this crossing point"
+
+
+class UnknownTimeZone(InvalidRequest):
+    """A crossing point's time zone is not an IANA zone name."""
+
+    code = "ees-unknown-time-zone"
+    title = "Unknown time zone"
+
+
+class OutsideTransition(InvalidRequest):
+    """A crossing-point setting the transition (Reg. (EU) 2025/1534) no longer allows."""
+
+    code = "ees-setting-outside-transition"
+    title = "Setting not allowed on this date"
+
+
+class FingerPositions(InvalidRequest):
+    """The fingerprints are not four fingers of one hand (EES Art 17(1)(c))."""
+
+    code = "ees-finger-positions"
+    title = "Fingerprints not of one hand"

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from limes.shortstay import EntriesAllowed
+
+# The zone of a crossing point nobody gave a zone: days are then UTC days.
+DEFAULT_TIME_ZONE = "UTC"
 
 
 class TravellerKind(StrEnum):
@@ -119,6 +123,13 @@ class CrossingPoint:
     suspension_reason: str | None = None
     changed_at: datetime | None = None
     changed_by: str | None = None
+    # The IANA time zone of the crossing point: the day of a crossing is the local
+    # calendar day there (EES Art 16(2)(a), Art 11; Schengen Borders Code Art 6(1)).
+    time_zone: str = DEFAULT_TIME_ZONE
+
+    def local_date(self, at: datetime) -> date:
+        """The calendar day an instant falls on at this crossing point (EES Art 11)."""
+        return at.astimezone(ZoneInfo(self.time_zone)).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +173,31 @@ class EntryExitRecord:
     # The stored revision this copy was read at (see `IndividualFile.version`): an exit
     # decided before a rebuttal was stored must not erase the rebuttal.
     version: int = 1
+    # The local calendar days of the entry and the exit at their crossing points: the
+    # days the calculator counts (EES Art 11; Schengen Borders Code Art 6(1)).
+    entry_date: date | None = None
+    exit_date: date | None = None
+    # Why a crossing recorded from the fall-back needs a person to look at it (Art 21).
+    review_reason: str | None = None
+    # How the exit reached the EES, when it was recorded (Art 21: fall-back).
+    exit_source: RecordSource | None = None
 
     @property
     def is_open(self) -> bool:
         """Whether the traveller has not left yet."""
         return self.exit_at is None
+
+    @property
+    def entry_day(self) -> date:
+        """The local day of the entry; the UTC day for a record kept without one."""
+        return self.entry_date or self.entry_at.date()
+
+    @property
+    def exit_day(self) -> date | None:
+        """The local day of the exit, if the traveller has left."""
+        if self.exit_at is None:
+            return None
+        return self.exit_date or self.exit_at.date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,3 +210,10 @@ class RefusalRecord:
     crossing_point: str
     reasons: tuple[RefusalReason, ...]
     source: RecordSource = RecordSource.EES
+    # The local calendar day of the refusal at its crossing point (EES Art 18).
+    refused_on: date | None = None
+
+    @property
+    def refused_day(self) -> date:
+        """The local day of the refusal; the UTC day for a record kept without one."""
+        return self.refused_on or self.refused_at.date()

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from limes.core.identity import PartialDate
 from limes.ees.domain.models import (
+    DEFAULT_TIME_ZONE,
     EntryExitRecord,
     IndividualFile,
     RefusalReason,
@@ -97,14 +99,14 @@ def stays_of(
     """
     stays: list[Stay] = []
     for r in records:
-        entry = _prevailing(r.entry_at.date(), r.entry_stamp, biometric_file)
-        if r.exit_at is None:
+        entry = _prevailing(r.entry_day, r.entry_stamp, biometric_file)
+        if r.exit_day is None:
             if entry <= today:
                 stays.append(Stay(entry, today))
             continue
-        exit_ = _prevailing(r.exit_at.date(), r.exit_stamp, biometric_file)
+        exit_ = _prevailing(r.exit_day, r.exit_stamp, biometric_file)
         if exit_ < entry:  # contradictory stamps: keep what the EES recorded
-            entry, exit_ = r.entry_at.date(), r.exit_at.date()
+            entry, exit_ = r.entry_day, r.exit_day
         stays.append(Stay(entry, exit_))
     return stays
 
@@ -144,8 +146,8 @@ class RetentionStep:
 def record_erasure_date(record: EntryExitRecord) -> date:
     """When an entry/exit record goes: three years after its exit (EES Art 34(1)), or,
     for an open record, five years after the end of the authorised stay (Art 34(3))."""
-    if record.exit_at is not None:
-        return add_years(record.exit_at.date(), RECORD_RETENTION_YEARS)
+    if record.exit_day is not None:
+        return add_years(record.exit_day, RECORD_RETENTION_YEARS)
     return add_years(record.authorised_stay_until, OVERSTAYER_RETENTION_YEARS)
 
 
@@ -225,7 +227,7 @@ def retention_plan(
         else:
             kept += 1
     for refusal in refusals:
-        erase_on = add_years(refusal.refused_at.date(), RECORD_RETENTION_YEARS)
+        erase_on = add_years(refusal.refused_day, RECORD_RETENTION_YEARS)
         if erase_on <= today:
             steps.append(
                 RetentionStep(
@@ -272,6 +274,10 @@ def in_progressive_start(on: date) -> bool:
     return PROGRESSIVE_START_FIRST_DAY <= on <= PROGRESSIVE_START_LAST_DAY
 
 
-def instant_date(at: datetime) -> date:
-    """The UTC calendar day of an instant."""
-    return at.date()
+def instant_date(at: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> date:
+    """The calendar day of an instant in a time zone (EES Art 11; SBC Art 6(1)).
+
+    The day of a crossing is the crossing point's local day, not the UTC day: an
+    entry at 01:30 in Helsinki counts on that Helsinki day.
+    """
+    return at.astimezone(ZoneInfo(time_zone)).date()
