@@ -82,10 +82,13 @@ DESK_START = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def desk_url(tmp_path: Path) -> Iterator[str]:
+def desk_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh application of its own (new SQLite database, a movable demo clock set to
-    DESK_START) for one test, so that letting days pass touches no other test."""
-    services = build_services(settings_in(tmp_path), clock=FixedClock(DESK_START))
+    DESK_START, or to the day of a `desk_start` mark) for one test, so that letting days
+    pass touches no other test."""
+    mark = request.node.get_closest_marker("desk_start")
+    start = mark.args[0] if mark is not None else DESK_START
+    services = build_services(settings_in(tmp_path), clock=FixedClock(start))
     with serve_with_worker(services) as url:
         yield url
 
@@ -112,7 +115,6 @@ def admin(browser: Browser, desk_url: str) -> Iterator[APIRequestContext]:
             "name": "Bajakovo",
             "country": "HRV",
             "border_type": "land",
-            "biometrics_required": False,
         },
     )
     assert land.ok, land.text()

@@ -8,7 +8,7 @@ administrator, and drives the desk as the demo border guard, with the keyboard.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +173,8 @@ def test_visa_holder_entry_with_the_visa_fields(
 ) -> None:
     sign_in_at_desk(page, desk_url)
     choose_crossing_point(page, LAND)
-    expect(page.get_by_test_id("cp-biometrics")).to_have_text("Biometrics optional")
+    # Reg. (EU) 2025/1534 Art 4(2): biometrics were optional only until 10 Dec 2025.
+    expect(page.get_by_test_id("cp-biometrics")).to_have_text("Biometrics required")
 
     mrz = passport(
         "E2E200002", surname="SHARMA", given_names="RAVI", nationality="IND", sex=Sex.MALE
@@ -296,6 +297,9 @@ def test_refusal_with_reason_f_through_the_dialog(
     assert check["entries"] == []
 
 
+# Reg. (EU) 2025/1534 Art 6: a full suspension is possible only during the progressive
+# start (to 9 April 2026).
+@pytest.mark.desk_start(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
 def test_a_fully_suspended_crossing_point_disables_recording(
     page: Page, desk_url: str, admin: APIRequestContext, artifacts: Path
 ) -> None:

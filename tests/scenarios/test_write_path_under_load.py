@@ -226,7 +226,9 @@ class Load:
         with _client(self.url, _sign_in(self.url, "admin")) as client:
             self.go.wait()
             for turn in range(8):
-                change = {"biometrics_required": turn % 2 == 1}
+                # Reg. (EU) 2025/1534: relaxing biometrics is no longer allowed in
+                # November 2026; the zone is a setting an administrator may change.
+                change = {"time_zone": "Europe/Paris" if turn % 2 == 1 else "UTC"}
                 response = client.put("/api/v1/ees/crossing-points/FRA-ORY", json=change)
                 self.outcomes.add("crossing_point", response)
 
@@ -291,7 +293,7 @@ def test_every_request_completes_and_every_acknowledged_write_is_stored(
             assert stored.rebuttal == f"exit stamp for {record_id}"
         ory = uow.ees.crossing_point("FRA-ORY")
         assert ory is not None
-        assert ory.biometrics_required is True  # the last change acknowledged
+        assert ory.time_zone == "Europe/Paris"  # the last change acknowledged
         uploaded = [
             uow.identities.find_by_document(SourceSystem.EES, f"F{n:07d}", "USA")
             for n in range(QUEUED)
