@@ -195,6 +195,48 @@ def overstayers(
     ]
 
 
+class ReviewPublic(BaseModel):
+    """A crossing recorded from the fall-back that needs review (EES Art 21)."""
+
+    record: EntryPublic
+    file_id: str
+    review_reason: str
+    surname: str | None
+    given_names: str | None
+    nationalities: list[str]
+    documents: list[str]
+
+
+@router.get("/review", response_model=list[ReviewPublic], summary="Fall-back crossings to review")
+def entries_for_review(
+    services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
+) -> list[ReviewPublic]:
+    """EES Art 21: crossings kept during an outage that the central checks objected to,
+    recorded as they happened and flagged with the reason, oldest first."""
+    require_role(user, *SUPERVISORS)
+    listed = services.ees_operations.entries_for_review(_actor(user, purpose))
+    return [
+        ReviewPublic(
+            record=entry_public(o.record),
+            file_id=o.individual_file.file_id,
+            review_reason=o.record.review_reason or "",
+            surname=o.identity.identity.surname.original if o.identity else None,
+            given_names=(
+                o.identity.identity.given_names.original
+                if o.identity and o.identity.identity.given_names
+                else None
+            ),
+            nationalities=list(o.identity.identity.nationalities) if o.identity else [],
+            documents=(
+                [f"{d.issuing_state} {d.number}" for d in o.identity.documents]
+                if o.identity
+                else []
+            ),
+        )
+        for o in listed
+    ]
+
+
 class RebuttalIn(BaseModel):
     """Evidence that rebuts the presumption of overstay."""
 

@@ -24,6 +24,7 @@ from limes.ees.domain.models import (
 )
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.ports import BiometricVerifier, EesUnitOfWork, IdempotentOutcome
+from limes.ees.review import review_warnings
 from limes.interop.cir.models import IdentityFile, SourceSystem
 from limes.shortstay import Limit
 
@@ -75,6 +76,7 @@ def border_check(
             warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
     else:
         warnings.append("No entry on record for this document.")
+    warnings.extend(review_warnings(entries))
     if verification is not None and verification.matched is False:
         warnings.append("The traveller does not match the biometrics of the file.")
     if (

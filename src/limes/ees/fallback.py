@@ -241,7 +241,7 @@ class FallbackRecorder:
             return service.entry_decision(c.actor, c.request, c.idempotency_key, c.at, source)
         if c.operation is Operation.EXIT:
             return service.exit_decision(
-                c.actor, c.request, c.idempotency_key, c.at, c.stamp_entry_date
+                c.actor, c.request, c.idempotency_key, c.at, c.stamp_entry_date, source
             )
         return service.refusal_decision(
             c.actor, c.request, c.reasons, c.idempotency_key, c.at, source

@@ -95,6 +95,25 @@ class EesOperations:
             )
         return listed
 
+    def entries_for_review(self, actor: Actor) -> list[Overstayer]:
+        """EES Art 21: the crossings recorded from the fall-back that need review, with
+        their file and identity, for the back office; the reading is logged (Art 46)."""
+        now = self._clock.now()
+        listed: list[Overstayer] = []
+        with self._store.unit_of_work(write=True) as uow:
+            for record in uow.ees.entries_for_review():
+                individual_file = uow.ees.get_file(record.file_id)
+                if individual_file is None:
+                    continue
+                identity = uow.identities.get(individual_file.cir_id)
+                listed.append(Overstayer(record, individual_file, identity))
+            uow.ees.log_access(
+                actor.access(
+                    now, "list_for_review", references=tuple(o.record.record_id for o in listed)
+                )
+            )
+        return listed
+
     def rebut_overstay(self, actor: Actor, record_id: str, evidence: str) -> EntryExitRecord:
         """EES Art 20: record evidence that rebuts the presumption of overstay."""
         if not evidence.strip():

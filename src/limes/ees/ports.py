@@ -107,6 +107,10 @@ class EesRepository(Protocol):
         """Every record flagged as an overstay and not rebutted."""
         ...
 
+    def entries_for_review(self) -> list[EntryExitRecord]:
+        """Every record from the fall-back flagged for review (EES Art 21), oldest first."""
+        ...
+
     def file_ids(self) -> list[str]:
         """Every file id."""
         ...

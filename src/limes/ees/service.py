@@ -53,6 +53,7 @@ from limes.ees.domain.rules import refusal_keeps_biometrics
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
 from limes.ees.ports import BiometricVerifier, EesStore, EesUnitOfWork
+from limes.ees.review import capture_point, stay_admitted
 
 
 class EesService:
@@ -132,10 +133,17 @@ class EesService:
                 )
             assessment = check.assessment
             assert assessment is not None  # noqa: S101 - set for every entry check
-            if assessment.authorised_until is None:
+            authorised_until, review_reason = stay_admitted(
+                assessment, source, check.crossing_point.local_date(at)
+            )
+            if authorised_until is None:
                 raise NoStayPossible(no_stay_reason(assessment))
             fingerprint_status, completeness = biometrics_on_entry(
-                check.crossing_point, request, kind, document, check.crossing_point.local_date(at)
+                capture_point(check.crossing_point, source),
+                request,
+                kind,
+                document,
+                check.crossing_point.local_date(at),
             )
             individual_file, created = file_for(
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
@@ -145,11 +153,12 @@ class EesService:
                 file_id=individual_file.file_id,
                 entry_at=at,
                 entry_crossing_point=check.crossing_point.code,
-                authorised_stay_until=assessment.authorised_until,
+                authorised_stay_until=authorised_until,
                 source=source,
                 visa=request.visa,
                 entry_stamp=request.stamp_date,
                 entry_date=check.crossing_point.local_date(at),
+                review_reason=review_reason,
             )
             uow.ees.add_entry(record)
             remember_outcome(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
@@ -172,9 +181,12 @@ class EesService:
         idempotency_key: str | None = None,
         at: datetime | None = None,
         stamp_entry_date: date | None = None,
+        source: RecordSource = RecordSource.EES,
     ) -> CrossingReceipt:
         """EES Art 16(3), 17(2): record the exit; an entry stamp stands in for a missing entry."""
-        return self.run(self.exit_decision(actor, request, idempotency_key, at, stamp_entry_date))
+        return self.run(
+            self.exit_decision(actor, request, idempotency_key, at, stamp_entry_date, source)
+        )
 
     def exit_decision(
         self,
@@ -183,8 +195,10 @@ class EesService:
         idempotency_key: str | None = None,
         at: datetime | None = None,
         stamp_entry_date: date | None = None,
+        source: RecordSource = RecordSource.EES,
     ) -> Decision[CrossingReceipt]:
-        """EES Art 16(3), 17(2): the decision that records an exit.
+        """EES Art 16(3), 17(2): the decision that records an exit, marked with how it
+        reached the EES (Art 21: `RecordSource.FALLBACK` for an exit kept locally).
 
         Art 22 and Reg. (EU) 2025/1534 Art 5: a traveller who entered without an EES
         record (before the start, or where the EES was suspended) gets a file at exit,
@@ -255,6 +269,7 @@ class EesService:
                 exit_crossing_point=check.crossing_point.code,
                 exit_stamp=request.stamp_date,
                 exit_date=check.crossing_point.local_date(at),
+                exit_source=source,
                 overstay_from=open_entry.overstay_from
                 or (
                     open_entry.authorised_stay_until.fromordinal(

@@ -348,6 +348,10 @@ class _PlannedEes:
         """Every record flagged as an overstay and not rebutted, in the snapshot."""
         return self._snapshot.overstays()
 
+    def entries_for_review(self) -> list[EntryExitRecord]:
+        """Every record from the fall-back flagged for review, in the snapshot."""
+        return self._snapshot.entries_for_review()
+
     def file_ids(self) -> list[str]:
         """Every file id in the snapshot."""
         return self._snapshot.file_ids()

@@ -158,6 +158,11 @@ class MemoryEesRepository:
         ]
         return sorted(found, key=lambda r: r.overstay_from or date.min)
 
+    def entries_for_review(self) -> list[EntryExitRecord]:
+        """Every record from the fall-back flagged for review (EES Art 21), oldest first."""
+        found = [r for r in self._t.entries.values() if r.review_reason is not None]
+        return sorted(found, key=lambda r: r.entry_at)
+
     def file_ids(self) -> list[str]:
         """Every file id."""
         return sorted(self._t.files)

@@ -227,6 +227,15 @@ class SqlEesRepository:
         )
         return [entry_from_row(row) for row in rows]
 
+    def entries_for_review(self) -> list[EntryExitRecord]:
+        """Every record from the fall-back flagged for review (EES Art 21), oldest first."""
+        rows = self._c.execute(
+            select(entry_exit_records)
+            .where(entry_exit_records.c.review_reason.is_not(None))
+            .order_by(entry_exit_records.c.entry_at)
+        )
+        return [entry_from_row(row) for row in rows]
+
     def file_ids(self) -> list[str]:
         """Every file id."""
         return list(

@@ -1,0 +1,118 @@
+"""Fall-back (EES Art 21): a crossing that happened during an outage is recorded, and
+flagged for review when the central checks object; exits from the fall-back are marked."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from limes.core.clock import FixedClock
+from limes.ees.domain.border import Capture, CrossingRequest
+from limes.ees.domain.errors import NoStayPossible
+from limes.ees.domain.models import RecordSource
+from limes.ees.fallback import FallbackRecorder, Operation, QueuedCrossing, SqliteFallbackQueue
+from limes.ees.operations import EesOperations
+from limes.ees.ports import EesStore
+from limes.ees.service import EesService
+from tests.ees_factories import Traveller
+from tests.unit.ees.conftest import GUARD, peek
+
+ADA = Traveller()
+
+
+@pytest.fixture
+def recorder(service: EesService, clock: FixedClock, tmp_path: Path) -> FallbackRecorder:
+    return FallbackRecorder(service, SqliteFallbackQueue(tmp_path / "queue.sqlite"), clock)
+
+
+def _outage(
+    recorder: FallbackRecorder,
+    operation: Operation,
+    at: datetime,
+    request: CrossingRequest | None = None,
+) -> None:
+    """A crossing kept locally while the central system was down."""
+    key = f"K-{operation}-{at.isoformat()}"
+    recorder.queue.append(QueuedCrossing(0, operation, GUARD, request or ADA.at(), key, at))
+
+
+def _ninety_days_used(service: EesService, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 1, 1, 9, 0, tzinfo=UTC))
+    service.record_entry(GUARD, ADA.at())
+    clock.set(datetime(2026, 3, 31, 18, 0, tzinfo=UTC))  # 90 days, 1 Jan to 31 Mar
+    service.record_exit(GUARD, ADA.at())
+
+
+def test_ees_art_21_an_outage_entry_over_the_90_180_is_recorded_for_review_and_the_exit_works(
+    service: EesService,
+    operations: EesOperations,
+    store: EesStore,
+    clock: FixedClock,
+    recorder: FallbackRecorder,
+) -> None:
+    """The traveller was admitted during the outage with 90 days already used: the upload
+    records the entry with the calculator's objection, the overstay runs from the entry
+    day (Art 12), and the later exit is recorded."""
+    _ninety_days_used(service, clock)
+    live = datetime(2026, 4, 5, 10, 0, tzinfo=UTC)
+    clock.set(live)
+    with pytest.raises(NoStayPossible):  # at a live desk the guard refuses instead
+        service.record_entry(GUARD, ADA.at())
+    _outage(recorder, Operation.ENTRY, live)
+    clock.advance(timedelta(hours=2))
+
+    report = recorder.replay()
+    assert report.failed == ()
+    assert recorder.queue.failed() == []
+    (entry_id,) = report.uploaded
+    entry = peek(store).ees.get_entry(entry_id)
+    assert entry.source is RecordSource.FALLBACK
+    assert entry.authorised_stay_until == date(2026, 4, 4)
+    assert entry.review_reason is not None
+    assert "EES Art 21" in entry.review_reason
+    assert "90 days used" in entry.review_reason
+
+    # The back office finds it; the guard is told at the next check.
+    (listed,) = operations.entries_for_review(GUARD)
+    assert listed.record.record_id == entry_id
+    assert peek(store).ees.access_log()[-1].operation == "list_for_review"
+
+    clock.set(datetime(2026, 4, 10, 12, 0, tzinfo=UTC))
+    receipt = service.record_exit(GUARD, ADA.at())
+    assert receipt.entry is not None
+    assert receipt.entry.record_id == entry_id
+    assert receipt.entry.exit_source is RecordSource.EES
+    assert receipt.entry.overstay_from == date(2026, 4, 5)
+    assert any("needs review" in w for w in receipt.check.warnings)
+
+
+def test_ees_art_21_an_exit_kept_during_an_outage_is_marked_as_fallback(
+    service: EesService, store: EesStore, clock: FixedClock, recorder: FallbackRecorder
+) -> None:
+    clock.set(datetime(2026, 5, 4, 8, 0, tzinfo=UTC))
+    entry = service.record_entry(GUARD, ADA.at()).entry
+    assert entry is not None
+    _outage(recorder, Operation.EXIT, datetime(2026, 5, 10, 8, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 5, 10, 9, 0, tzinfo=UTC))
+    assert recorder.replay().uploaded == (entry.record_id,)
+    stored = peek(store).ees.get_entry(entry.record_id)
+    assert stored.exit_source is RecordSource.FALLBACK
+    assert stored.exit_at == datetime(2026, 5, 10, 8, 0, tzinfo=UTC)
+    assert stored.review_reason is None
+
+
+def test_ees_art_21_an_outage_entry_without_biometrics_is_recorded_pending_them(
+    store: EesStore, clock: FixedClock, recorder: FallbackRecorder
+) -> None:
+    """Art 21: the last resort records the crossing without biometrics; the file is
+    completed at the next crossing instead of the crossing being set aside."""
+    at = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+    clock.set(at + timedelta(hours=1))
+    _outage(recorder, Operation.ENTRY, at, request=ADA.at(capture=Capture()))
+    (entry_id,) = recorder.replay().uploaded
+    entry = peek(store).ees.get_entry(entry_id)
+    individual_file = peek(store).ees.get_file(entry.file_id)
+    assert individual_file.completeness.value == "pending_biometrics"
+    assert entry.review_reason is None
