@@ -13,7 +13,12 @@ from datetime import datetime
 from limes.core.documents import MrzReading, read_mrz
 from limes.core.errors import FieldError
 from limes.ees.domain.assessment import StayAssessment, assess_entry, assess_exit
-from limes.ees.domain.border import CrossingRequest, identity_of, travel_document_of
+from limes.ees.domain.border import (
+    CrossingRequest,
+    identity_of,
+    require_one_hand,
+    travel_document_of,
+)
 from limes.ees.domain.errors import CrossingPointNotFound, IdempotencyKeyReused
 from limes.ees.domain.models import (
     Completeness,
@@ -126,6 +131,12 @@ def file_for(
                 updated_at=at,
             )
             uow.ees.update_file(individual_file)
+        elif templates and fingerprint_status is FingerprintStatus.CAPTURED:
+            # Art 17(4): prints temporarily impossible are taken at the next entry too.
+            completed = complete_at_exit(uow, individual_file, request, at, member_state)
+            if completed is not individual_file:
+                uow.ees.update_file(completed)
+            individual_file = completed
         return individual_file, False
     file_id = new_id("F")
     identity = IdentityFile(
@@ -159,7 +170,8 @@ def complete_at_exit(
     at: datetime,
     member_state: str | None,
 ) -> IndividualFile:
-    """EES Art 17(4): fingerprints temporarily impossible at entry are taken at exit.
+    """EES Art 17(4): fingerprints temporarily impossible at entry are taken at exit (or,
+    through `file_for`, at the next entry).
 
     `member_state` is the state of the exit's crossing point (2019/817 Art 29(1)).
     """
@@ -167,6 +179,7 @@ def complete_at_exit(
         individual_file.fingerprint_status is FingerprintStatus.TEMPORARILY_IMPOSSIBLE
         and request.capture.fingers
     ):
+        require_one_hand(request.capture)
         fingers = tuple(t for t in request.capture.templates if t.modality.is_finger)
         uow.identities.put_templates(individual_file.cir_id, fingers, at, member_state)
         return replace(

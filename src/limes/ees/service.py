@@ -31,6 +31,7 @@ from limes.ees.domain.border import (
     biometrics_on_entry,
     read_document,
     require_active,
+    require_refusals_recorded,
     traveller_kind,
 )
 from limes.ees.domain.errors import (
@@ -345,6 +346,7 @@ class EesService:
             if replay is not None:
                 return replay
             check = border_check(uow, self._verifier, offered, Direction.ENTRY, document, at)
+            require_refusals_recorded(check.crossing_point)
             keep = refusal_keeps_biometrics(reasons)
             request = offered
             if keep:

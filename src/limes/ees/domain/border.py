@@ -6,11 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from limes.biometrics.templates import BiometricTemplate, Modality
+from limes.biometrics.templates import BiometricTemplate, Modality, finger_positions_problem
 from limes.core.documents import MrzReading, read_mrz
 from limes.core.errors import FieldError, InvalidDocument
 from limes.core.identity import Name
-from limes.ees.domain.errors import EesInactive, MissingBiometrics
+from limes.ees.domain.errors import EesInactive, FingerPositions, MissingBiometrics
 from limes.ees.domain.models import (
     Completeness,
     CrossingPoint,
@@ -99,6 +99,23 @@ def require_active(crossing_point: CrossingPoint) -> None:
         )
 
 
+def require_refusals_recorded(crossing_point: CrossingPoint) -> None:
+    """Reg. (EU) 2025/1534 Art 6: where the EES is fully suspended (or not yet in
+    operation) no data are entered in it, refusals included; the refusal is kept in the
+    national record and the travel document stamped (Schengen Borders Code Art 14(2),
+    Annex V Part A)."""
+    if not crossing_point.ees_active or crossing_point.suspension is SuspensionScope.FULL:
+        reason = (
+            f" ({crossing_point.suspension_reason})" if crossing_point.suspension_reason else ""
+        )
+        raise EesInactive(
+            f"The EES is not in operation at {crossing_point.code}{reason}: the refusal is "
+            "not recorded in the EES (Reg. (EU) 2025/1534 Art 6). Record it in the national "
+            "record, and cross out the entry stamp in the travel document with the letter "
+            "of each reason beside it (Schengen Borders Code Art 14(2), Annex V Part A)."
+        )
+
+
 def biometrics_on_entry(
     crossing_point: CrossingPoint,
     request: CrossingRequest,
@@ -116,6 +133,7 @@ def biometrics_on_entry(
     required = (
         crossing_point.biometrics_required and crossing_point.suspension is SuspensionScope.NONE
     )
+    require_one_hand(capture)
     missing: list[FieldError] = []
     if not capture.has_face:
         missing.append(FieldError("capture.face", "capture the facial image (Art 15)"))
@@ -141,6 +159,16 @@ def biometrics_on_entry(
     else:
         status = FingerprintStatus.NOT_CAPTURED
     return status, Completeness.PENDING_BIOMETRICS if missing else Completeness.COMPLETE
+
+
+def require_one_hand(capture: Capture) -> None:
+    """EES Art 17(1)(c): the fingerprints given are fingers of one hand, right first."""
+    problem = finger_positions_problem(t.modality for t in capture.templates)
+    if problem is not None:
+        raise FingerPositions(
+            f"The fingerprints are not usable: give {problem}.",
+            [FieldError("capture.fingerprints", problem)],
+        )
 
 
 def read_document(mrz: str, today: date, direction: Direction) -> MrzReading:

@@ -61,7 +61,8 @@ class RecordSource(StrEnum):
 
 
 class RefusalReason(StrEnum):
-    """Reasons for refusal of entry: Schengen Borders Code Annex V Part B."""
+    """Reasons for refusal of entry: Schengen Borders Code (Reg. (EU) 2016/399) Annex V
+    Part B, the standard form, letters A to I; J added by Reg. (EU) 2018/1240 (ETIAS)."""
 
     A = "A"  # no valid travel document
     B = "B"  # false, counterfeit or forged travel document
@@ -75,16 +76,17 @@ class RefusalReason(StrEnum):
     J = "J"  # no valid travel authorisation (added by Reg. (EU) 2018/1240)
 
 
+# The wording of the standard form (SBC Annex V Part B), as the traveller reads it.
 REFUSAL_REASON_TEXT: dict[RefusalReason, str] = {
     RefusalReason.A: "has no valid travel document(s)",
     RefusalReason.B: "has a false, counterfeit or forged travel document",
     RefusalReason.C: "has no valid visa or residence permit",
     RefusalReason.D: "has a false, counterfeit or forged visa or residence permit",
     RefusalReason.E: "has no appropriate documentation justifying the purpose and conditions of stay",
-    RefusalReason.F: "has already stayed for 90 days during the current 180-day period",
-    RefusalReason.G: "does not have sufficient means of subsistence",
-    RefusalReason.H: "is a person for whom an alert has been issued for the purposes of refusing entry",
-    RefusalReason.I: "is considered to be a threat to public policy, internal security, public health or international relations",
+    RefusalReason.F: "has already stayed for 90 days during the current 180-day period on the territory of the Member States of the European Union",
+    RefusalReason.G: "does not have sufficient means of subsistence in relation to the period and form of stay, or the means to return to the country of origin or transit",
+    RefusalReason.H: "is a person for whom an alert has been issued for the purposes of refusing entry in the SIS or in the national register",
+    RefusalReason.I: "is considered to be a threat to public policy, internal security, public health or the international relations of one or more of the Member States of the European Union",
     RefusalReason.J: "has no valid travel authorisation",
 }
 
