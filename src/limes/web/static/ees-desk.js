@@ -623,11 +623,14 @@
         else if (!e.exit_at) status = chip("chip-info", "in the territory");
         else status = chip("chip-muted", "closed");
         const source = e.source !== "ees" ? chip("chip-warn", e.source === "stamp" ? "from stamp" : "fall-back") : null;
+        // EES Art 21: a fall-back crossing the central checks objected to, and an exit kept locally.
+        const review = e.review_reason ? chip("chip-bad", "to review", { "data-testid": "review-chip", title: e.review_reason }) : null;
+        const exitSource = e.exit_source === "fallback" ? chip("chip-warn", "exit: fall-back", { "data-testid": "exit-fallback-chip" }) : null;
         rows.push([e.entry_at, h("tr", { "data-testid": "history-entry" },
           h("td", {}, formatInstant(e.entry_at), h("small", {}, ` · ${e.entry_crossing_point}`)),
           h("td", {}, e.exit_at ? [formatInstant(e.exit_at), h("small", {}, ` · ${e.exit_crossing_point}`)] : "–"),
           h("td", {}, time(e.authorised_stay_until), e.visa_sticker_number ? h("small", {}, ` · visa ${e.visa_sticker_number}`) : null),
-          h("td", {}, status, source ? " " : null, source),
+          h("td", {}, status, source ? " " : null, source, review ? " " : null, review, exitSource ? " " : null, exitSource),
           h("td", { class: "mono small" }, e.record_id))]);
       }
       for (const r of check.refusals) {
