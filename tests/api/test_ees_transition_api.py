@@ -1,0 +1,44 @@
+"""Crossing points over the API: their time zone (EES Art 11) and the transition's
+dates (Reg. (EU) 2025/1534 Art 4, 6), refused as problem+json with codes of their own."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.test_ees_api import sign_in
+
+URL = "/api/v1/ees/crossing-points/FIN-HEL"
+HELSINKI = {"name": "Helsinki-Vantaa", "country": "FIN", "border_type": "air"}
+
+
+def test_ees_art_11_a_crossing_point_has_an_iana_time_zone(client: TestClient) -> None:
+    admin = sign_in(client, "admin")
+    created = client.put(URL, json={**HELSINKI, "time_zone": "Europe/Helsinki"}, headers=admin)
+    assert created.status_code == 200, created.text
+    assert created.json()["time_zone"] == "Europe/Helsinki"
+    wrong = client.put(URL, json={"time_zone": "Helsinki"}, headers=admin)
+    assert wrong.status_code == 422
+    assert wrong.headers["content-type"] == "application/problem+json"
+    assert wrong.json()["code"] == "ees-unknown-time-zone"
+    assert wrong.json()["errors"][0]["field"] == "time_zone"
+
+
+def test_reg_2025_1534_art_6_a_suspension_after_its_last_day_is_refused(
+    client: TestClient,
+) -> None:
+    """The test clock stands after 8 July 2026: no suspension is allowed any more."""
+    admin = sign_in(client, "admin")
+    assert client.put(URL, json=HELSINKI, headers=admin).status_code == 200
+    refused = client.put(
+        URL, json={"suspension": "partial", "suspension_reason": "queues"}, headers=admin
+    )
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    assert body["code"] == "ees-setting-outside-transition"
+    assert "Art 6" in body["detail"]
+    assert "2026-07-08" in body["detail"]
+    assert body["errors"] == [
+        {"field": "suspension", "reason": "allowed until 2026-07-08 (Reg. (EU) 2025/1534 Art 6)"}
+    ]
+    listed = client.get("/api/v1/ees/crossing-points", headers=admin).json()
+    assert [p["suspension"] for p in listed if p["code"] == "FIN-HEL"] == ["none"]
