@@ -42,3 +42,15 @@ def test_reg_2025_1534_art_6_a_suspension_after_its_last_day_is_refused(
     ]
     listed = client.get("/api/v1/ees/crossing-points", headers=admin).json()
     assert [p["suspension"] for p in listed if p["code"] == "FIN-HEL"] == ["none"]
+
+
+def test_ees_art_11_the_administrator_page_shows_each_crossing_point_zone(
+    client: TestClient,
+) -> None:
+    admin = sign_in(client, "admin")
+    body = {**HELSINKI, "time_zone": "Europe/Helsinki"}
+    assert client.put(URL, json=body, headers=admin).status_code == 200
+    client.post("/api/v1/auth/sessions", json={"user": "admin", "password": "limes-demo"})
+    page = client.get("/admin", headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    assert '<td data-testid="admin-time-zone">Europe/Helsinki</td>' in page.text
