@@ -21,6 +21,7 @@ from limes.ees.border_checks import (
     file_for,
     log_access,
     no_stay_reason,
+    record_stamped_stays,
     remember_outcome,
     replayed_receipt,
 )
@@ -140,6 +141,7 @@ class EesService:
             individual_file, created = file_for(
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
             )
+            record_stamped_stays(uow, check.stamped, individual_file.file_id)
             record = EntryExitRecord(
                 record_id=new_id("E"),
                 file_id=individual_file.file_id,
@@ -235,6 +237,7 @@ class EesService:
                     assessment=assess_exit((*check.entries, open_entry), open_entry, at.date()),
                 )
             assert individual_file is not None  # noqa: S101 - found or created above
+            record_stamped_stays(uow, check.stamped, individual_file.file_id)
             assessment = check.assessment
             assert assessment is not None  # noqa: S101 - set for every exit check
             closed = replace(
@@ -337,6 +340,7 @@ class EesService:
                 at,
                 keep,
             )
+            record_stamped_stays(uow, check.stamped, individual_file.file_id)
             refusal = RefusalRecord(
                 record_id=new_id("R"),
                 file_id=individual_file.file_id,
