@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from limes.core.clock import FixedClock
-from tests.api.test_ees_api import admin, crossing, guard  # noqa: F401 - fixtures
+from tests.api.test_ees_api import crossing, sign_in
 
 TODAY = date(2026, 11, 23)  # the clock of tests/conftest.py
+
+
+@pytest.fixture
+def guard(client: TestClient) -> dict[str, str]:
+    """The demo border guard, with the crossing point of `crossing()` in place."""
+    admin = sign_in(client, "admin")
+    response = client.put(
+        "/api/v1/ees/crossing-points/FRA-CDG",
+        json={"name": "Paris CDG", "country": "FRA", "border_type": "air"},
+        headers=admin,
+    )
+    assert response.status_code == 200, response.text
+    return sign_in(client, "guard")
 
 
 def _stamped(entry: date, exit_: date, **extra: object) -> dict[str, object]:

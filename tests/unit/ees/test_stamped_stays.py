@@ -21,7 +21,7 @@ from limes.ees.domain.stamps import (
 from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from limes.shortstay import EntriesAllowed, Stay
-from tests.ees_factories import AIRPORT, Traveller, visa
+from tests.ees_factories import Traveller, visa
 from tests.unit.ees.conftest import GUARD, peek
 
 TODAY = date(2026, 5, 4)
@@ -200,7 +200,8 @@ def test_art_22_stamps_count_at_entry_and_are_recorded_with_it(
     stored = peek(store).ees.entries(receipt.file_id)
     assert [r.source for r in stored] == [RecordSource.STAMP, RecordSource.EES]
     assert stored[0].entry_at.date() == date(2026, 2, 1)
-    assert stored[0].exit_at is not None and stored[0].exit_at.date() == date(2026, 4, 1)
+    assert stored[0].exit_at is not None
+    assert stored[0].exit_at.date() == date(2026, 4, 1)
     # The next check counts them without the guard entering them again.
     check = service.check(GUARD, ADA.at(), Direction.EXIT)
     assert check.assessment is not None
