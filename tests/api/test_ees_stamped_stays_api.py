@@ -98,3 +98,15 @@ def test_a_stamped_stay_without_its_crossing_point_is_a_field_error(
     assert any(
         e["field"] == "stamped_stays[0].exit_crossing_point" for e in response.json()["errors"]
     ), response.json()
+
+
+def test_more_stamped_stays_than_the_180_days_can_hold_are_refused(
+    client: TestClient, guard: dict[str, str]
+) -> None:
+    """docs/api.md, Limits: at most 180 stays shown by stamps with one crossing."""
+    day = _stamped(date(2026, 10, 1), date(2026, 10, 1))
+    response = client.post(
+        "/api/v1/ees/border-checks", json=crossing(stamped_stays=[day] * 181), headers=guard
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "stamped_stays"

@@ -51,6 +51,7 @@ from limes.ees.domain.models import (
     TravellerKind,
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
+from limes.ees.domain.stamps import require_before
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
 from limes.ees.ports import BiometricVerifier, EesStore, EesUnitOfWork
@@ -211,6 +212,7 @@ class EesService:
                         "traveller entered with a stamp only, give the stamp's entry date.",
                         [FieldError("stamp_entry_date", "give the date of the entry stamp")],
                     )
+                require_before(request.stamped_stays, stamp_entry_date)
                 kind = traveller_kind(request)
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point, request, kind, document, at.date()

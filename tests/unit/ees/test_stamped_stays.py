@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from limes.ees.domain.stamps import (
     StampedStays,
     plan_stamped_stays,
 )
+from limes.ees.fallback import Operation, QueuedCrossing, SqliteFallbackQueue
 from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from limes.shortstay import EntriesAllowed, Stay
@@ -237,3 +239,33 @@ def test_art_22_stamps_given_at_exit_are_recorded_with_the_exit(
     assert sources == [RecordSource.STAMP, RecordSource.EES]
     assert receipt.check.assessment is not None
     assert receipt.check.assessment.days_used == 11 + 6
+
+
+def test_art_21_a_crossing_kept_in_the_fallback_queue_keeps_its_stamped_stays(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """EES Art 21 with Art 22: uploaded later, the crossing still carries the stamps."""
+    queue = SqliteFallbackQueue(tmp_path / "queue.sqlite")
+    request = replace(ADA.at(), stamped_stays=(_stamped(date(2026, 2, 1), date(2026, 3, 2), True),))
+    queue.append(QueuedCrossing(0, Operation.ENTRY, GUARD, request, "desk-1", clock.now()))
+    (kept,) = queue.pending()
+    assert kept.request.stamped_stays == request.stamped_stays
+    assert kept.request.digest("entry") == request.digest("entry")
+
+
+def test_art_22_2_stamped_stays_end_before_the_stamped_entry_of_the_stay_in_progress(
+    service: EesService, store: EesStore, clock: FixedClock
+) -> None:
+    """EES Art 22(2): at an exit with only an entry stamp, earlier stays end before it."""
+    entered = clock.today() - timedelta(days=10)
+    overlapping = replace(
+        ADA.at(), stamped_stays=(_stamped(date(2026, 4, 1), entered + timedelta(1)),)
+    )
+    with pytest.raises(InvalidStampedStay) as error:
+        service.record_exit(GUARD, overlapping, stamp_entry_date=entered)
+    assert "stamped_stays[0]" in _fields(error)
+    assert peek(store).ees.file_ids() == []
+    before = replace(ADA.at(), stamped_stays=(_stamped(date(2026, 4, 1), entered),))
+    receipt = service.record_exit(GUARD, before, stamp_entry_date=entered)
+    sources = [r.source for r in peek(store).ees.entries(receipt.file_id)]
+    assert sources == [RecordSource.STAMP, RecordSource.STAMP]

@@ -192,6 +192,27 @@ def plan_stamped_stays(
     )
 
 
+def require_before(stays: Sequence[StampedStay], entry_stamp: date) -> None:
+    """EES Art 22(2): stays shown by stamps end by the entry stamp of the stay in progress.
+
+    Raises:
+        InvalidStampedStay: a stay that ends after that entry, each tied to its field.
+    """
+    errors = [
+        FieldError(
+            f"stamped_stays[{i}]",
+            f"ends after the entry stamp of {entry_stamp} of the stay in progress",
+        )
+        for i, stay in enumerate(stays)
+        if stay.exit_date > entry_stamp
+    ]
+    if errors:
+        raise InvalidStampedStay(
+            "Some stays shown by stamps overlap the stay in progress: correct the dates listed.",
+            errors,
+        )
+
+
 def _date_problem(stay: StampedStay, path: str, today: date, earliest: date) -> FieldError | None:
     # EES Art 22(1): a stay of the 180 days preceding the crossing, with its exit after
     # its entry and no stamp dated in the future.
