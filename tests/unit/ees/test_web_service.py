@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from limes.ees.domain.models import EntryExitRecord, VisaDetails
+from limes.ees.domain.models import EntryExitRecord, RecordSource, VisaDetails
 from limes.ees.domain.web_service import (
     CARRIER_REASON_TEXT,
     CarrierReason,
@@ -56,6 +57,12 @@ def test_art_13_1_a_used_single_entry_visa_is_not_ok_for_another_entry() -> None
     assert answer.days_left == 0
     assert answer.authorised_until is None
     assert "entries of the visa recorded at your last entry are used" in answer.reason
+
+
+def test_art_13_1_a_later_stay_shown_only_by_stamps_does_not_hide_the_visa_on_record() -> None:
+    stamped = replace(_record(date(2026, 11, 10), date(2026, 11, 12)), source=RecordSource.STAMP)
+    history = [_record(date(2026, 11, 1), date(2026, 11, 6), _visa()), stamped]
+    assert traveller_answer(history, TODAY).limited_by is Limit.VISA_ENTRIES
 
 
 def test_art_13_1_the_visa_validity_and_duration_cap_the_intended_stay() -> None:

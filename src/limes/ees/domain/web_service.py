@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from limes.core.errors import FieldError, InvalidRequest
 from limes.ees.domain.assessment import assess_entry
-from limes.ees.domain.models import EntryExitRecord, VisaDetails
+from limes.ees.domain.models import EntryExitRecord, RecordSource, VisaDetails
 from limes.ees.domain.rules import stays_of
 from limes.shortstay import Limit
 
@@ -132,8 +132,13 @@ def check_intended_dates(
 
 
 def visa_on_record(entries: Sequence[EntryExitRecord]) -> VisaDetails | None:
-    """EES Art 16(2): the visa recorded at the traveller's last entry, if any."""
-    latest = max(entries, key=lambda r: r.entry_at, default=None)
+    """EES Art 16(2): the visa recorded at the traveller's last entry, if any.
+
+    A stay shown only by stamps (EES Art 22) records no visa of its own: the last
+    entry the EES recorded decides, when there is one.
+    """
+    recorded = [r for r in entries if r.source is not RecordSource.STAMP] or list(entries)
+    latest = max(recorded, key=lambda r: r.entry_at, default=None)
     return latest.visa if latest is not None else None
 
 
