@@ -269,3 +269,18 @@ def test_art_22_2_stamped_stays_end_before_the_stamped_entry_of_the_stay_in_prog
     receipt = service.record_exit(GUARD, before, stamp_entry_date=entered)
     sources = [r.source for r in peek(store).ees.entries(receipt.file_id)]
     assert sources == [RecordSource.STAMP, RecordSource.STAMP]
+
+
+def test_art_12_a_stamped_stay_beyond_90_days_is_an_earlier_overstay_not_a_listed_one(
+    service: EesService, store: EesStore
+) -> None:
+    """The calculator reports it at each check; the Art 12 list is for EES records."""
+    long_stay = _stamped(date(2025, 10, 1), date(2026, 1, 10))  # 102 days, 66 in the window
+    request = replace(ADA.at(), stamped_stays=(long_stay,))
+    check = service.check(GUARD, request, Direction.ENTRY)
+    assert check.assessment is not None
+    assert check.assessment.earlier_overstays == 1
+    (record,) = check.stamped.added
+    assert record.overstay_from is None
+    service.record_entry(GUARD, request)
+    assert peek(store).ees.overstays() == []

@@ -281,8 +281,11 @@ def _added(
     """The records of the stays only stamps show, oldest first.
 
     Each gets the authorised stay the calculator gives on its entry day over the stays
-    before it, as the record of an entry at the border would (EES Art 11); a stay that
-    went beyond it carries its overstay (Art 12) like any closed record.
+    before it, as the record of an entry at the border would (EES Art 11). It carries
+    no overstay flag: the flag of Art 12 is for an EES record whose exit is missing,
+    and a stay that went beyond 90 days in 180 is reported by the calculator as an
+    earlier overstay at every check, without putting the traveller on the overstayer
+    list on a date the EES never recorded.
     """
     history: list[EntryExitRecord] = [amended.get(r.record_id, r) for r in entries]
     added: list[EntryExitRecord] = []
@@ -301,7 +304,6 @@ def _added(
             visa=stay_visa,
             exit_at=stamp_instant(exit_),
             exit_crossing_point=stay.exit_crossing_point,
-            overstay_from=authorised + timedelta(days=1) if exit_ > authorised else None,
             entry_stamp=entry,
             exit_stamp=exit_,
         )
