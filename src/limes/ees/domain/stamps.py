@@ -70,6 +70,8 @@ class StampedStays:
 
     def counted(self, entries: Iterable[EntryExitRecord]) -> tuple[EntryExitRecord, ...]:
         """The records the calculator counts: `entries` as the stamps change them."""
+        if not self:
+            return tuple(entries)
         amended = {r.record_id: r for r in self.amended}
         merged = [amended.get(r.record_id, r) for r in entries]
         return tuple(sorted((*merged, *self.added), key=lambda r: r.entry_at))
