@@ -171,6 +171,19 @@ def test_art_5_3_a_stamped_stay_cannot_overlap_the_stay_in_progress_or_two_ees_r
     assert "overlaps 2 stays the EES holds" in _fields(error)["stamped_stays[0]"]
 
 
+def test_two_stamped_stays_cannot_both_be_the_stamps_of_one_ees_record() -> None:
+    ees = _record(date(2026, 2, 1), date(2026, 2, 28))
+    with pytest.raises(InvalidStampedStay) as error:
+        _plan(
+            [
+                _stamped(date(2026, 2, 1), date(2026, 2, 10)),
+                _stamped(date(2026, 2, 15), date(2026, 2, 28)),
+            ],
+            (ees,),
+        )
+    assert "already belongs to the EES record" in _fields(error)["stamped_stays[1]"]
+
+
 def test_an_ees_record_with_other_stamps_is_not_silently_changed() -> None:
     ees = _record(date(2026, 2, 3), date(2026, 2, 20), entry_stamp=date(2026, 2, 3))
     with pytest.raises(InvalidStampedStay) as error:

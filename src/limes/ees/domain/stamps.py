@@ -133,6 +133,7 @@ def plan_stamped_stays(
     stamped_on_record = [r for r in entries if r.source is RecordSource.STAMP]
     ees_records = [r for r in entries if r.source is not RecordSource.STAMP]
     amended: dict[str, EntryExitRecord] = {}
+    claimed: set[str] = set()  # EES records a stamped stay of this request belongs to
     new: list[tuple[StampedStay, tuple[date, date]]] = []
     accepted: list[tuple[date, date]] = []
     for i, stay in enumerate(stays):
@@ -174,11 +175,12 @@ def plan_stamped_stays(
             accepted.append(days)
             new.append((stay, days))
             continue
-        discrepancy = _discrepancy_problem(overlapping, stay, amended, today)
+        discrepancy = _discrepancy_problem(overlapping, stay, claimed, today)
         if discrepancy is not None:
             errors.append(FieldError(path, discrepancy))
             continue
-        record = amended.get(overlapping[0].record_id, overlapping[0])
+        record = overlapping[0]
+        claimed.add(record.record_id)
         accepted.append(days)
         if record.entry_stamp != stay.entry_date or record.exit_stamp != stay.exit_date:
             amended[record.record_id] = replace(
@@ -241,7 +243,7 @@ def _date_problem(stay: StampedStay, path: str, today: date, earliest: date) -> 
 def _discrepancy_problem(
     overlapping: Sequence[EntryExitRecord],
     stay: StampedStay,
-    amended: dict[str, EntryExitRecord],
+    claimed: set[str],
     today: date,
 ) -> str | None:
     # Why a stamped stay cannot be read as the stamps of one EES record, or None.
@@ -257,7 +259,7 @@ def _discrepancy_problem(
             f"overlaps the stay in progress since {record.entry_at.date()}; give the stamp "
             "of a crossing with the crossing itself (stamp_date)"
         )
-    if record.record_id in amended:
+    if record.record_id in claimed:
         return (
             f"another stamped stay given above already belongs to the EES record of "
             f"{_span(*_days(record, today))}"
