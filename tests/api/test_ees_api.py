@@ -230,6 +230,9 @@ def test_web_service_for_travellers_and_carriers(
     ).json()
     assert stay == {
         "found": True,
+        "answer": "OK",
+        "reason": f"You may stay until {today + timedelta(days=19)}: 20 days left, today included.",
+        "limited_by": None,
         "in_territory": True,
         "authorised_until": (today + timedelta(days=19)).isoformat(),
         "days_left": 20,
@@ -252,11 +255,15 @@ def test_web_service_for_travellers_and_carriers(
         json={"document_number": "NOPE", "issuing_state": "IND"},
         headers=traveller,
     ).json()
+    until = today + timedelta(days=89)
     assert unknown == {
         "found": False,
+        "answer": "OK",
+        "reason": f"Entering on {today}, you could stay 90 days, until {until}.",
+        "limited_by": "rule_90_180",
         "in_territory": False,
-        "authorised_until": None,
-        "days_left": 0,
+        "authorised_until": until.isoformat(),
+        "days_left": 90,
         "overstay_days": 0,
         "next_entry": None,
     }

@@ -155,7 +155,7 @@ def test_the_carrier_and_traveller_pages_answer_from_the_web_service(
         headers=HTML,
     )
     assert answer.status_code == 200, answer.text
-    assert "NOT OK: the 1 entry of this visa are used." in answer.text
+    assert "NOT OK: the entries this visa allows are used." in answer.text
     empty = client.post("/ees/carrier", data={"document_number": ""}, headers=HTML)
     assert empty.status_code == 422
     assert "Fill in every field" in empty.text

@@ -38,6 +38,7 @@ __all__ = [
     "MAX_PASSWORD_CHARS",
     "MAX_PURPOSE_CHARS",
     "MAX_REASON_CHARS",
+    "MAX_STAMPED_STAYS",
     "MAX_STAMPS_CHARS",
     "MAX_STAYS",
     "MAX_TEMPLATES",
@@ -128,6 +129,10 @@ MAX_STAYS = 2_000
 # Passport stamps as text: two stamps of 7 characters and their separators per stay,
 # for MAX_STAYS stays.
 MAX_STAMPS_CHARS = 16 * MAX_STAYS
+
+# Stays shown by passport stamps at one crossing: they fall in the 180 days preceding
+# it (Reg. (EU) 2017/2226 Art 22(1)), at most one a day.
+MAX_STAMPED_STAYS = 180
 
 # --- How errors quote input ----------------------------------------------------------
 

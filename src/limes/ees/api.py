@@ -33,6 +33,7 @@ from limes.ees.schemas import (
     receipt_public,
 )
 from limes.ees.web_service import EesWebService
+from limes.shortstay.schemas import IsoDate
 from limes.web.deps import IdentifierPath, PurposeHeader, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/ees", tags=["EES"])
@@ -359,16 +360,28 @@ def fallback_replay(services: ServicesDep, user: UserDep) -> FallbackPublic:
 
 
 class StayQueryIn(BaseModel):
-    """A traveller's document."""
+    """A traveller's document and the intended dates (EES Art 13(1))."""
 
     document_number: str = Field(min_length=1, max_length=32)
     issuing_state: str = Field(min_length=1, max_length=3)
+    intended_entry: IsoDate | None = Field(
+        default=None, description="The date the traveller intends to enter (today if none)"
+    )
+    intended_exit: IsoDate | None = Field(
+        default=None, description="The date the traveller intends to leave"
+    )
 
 
 class StayAnswerPublic(BaseModel):
-    """EES Art 13(1): the remaining authorised stay."""
+    """EES Art 13(1): OK or NOT OK for the intended dates, and the remaining authorised stay."""
 
     found: bool
+    answer: str = Field(description="OK or NOT OK")
+    reason: str
+    limited_by: str | None = Field(
+        default=None,
+        description="What ends the stay: rule_90_180, visa_validity, visa_duration or visa_entries",
+    )
     in_territory: bool = False
     authorised_until: str | None = None
     days_left: int = 0
@@ -384,12 +397,17 @@ def web_service_stay(
     require_role(user, Role.TRAVELLER, Role.ADMINISTRATOR)
     web = EesWebService(services.ees_store, services.clock)
     answer = web.remaining_stay(
-        _actor(user, purpose), body.document_number, body.issuing_state.upper()
+        _actor(user, purpose),
+        body.document_number,
+        body.issuing_state.upper(),
+        body.intended_entry,
+        body.intended_exit,
     )
-    if answer is None:
-        return StayAnswerPublic(found=False)
     return StayAnswerPublic(
-        found=True,
+        found=answer.found,
+        answer=answer.verdict.value,
+        reason=answer.reason,
+        limited_by=answer.limited_by.value if answer.limited_by else None,
         in_territory=answer.in_territory,
         authorised_until=answer.authorised_until.isoformat() if answer.authorised_until else None,
         days_left=answer.days_left,
@@ -405,9 +423,13 @@ class CarrierQueryIn(StayQueryIn):
 
 
 class CarrierAnswerPublic(BaseModel):
-    """EES Art 13(3): OK or NOT OK."""
+    """EES Art 13(3): OK or NOT OK, and which condition of the visa decided it."""
 
-    answer: str
+    answer: str = Field(description="OK or NOT OK")
+    code: str = Field(
+        description="no_entry_on_visa, visa_allows_entry, multiple_entry, visa_entries_used, "
+        "visa_not_valid, visa_days_used or visa_ends_before_exit"
+    )
     reason: str
 
 
@@ -415,7 +437,7 @@ class CarrierAnswerPublic(BaseModel):
 def web_service_carrier(
     body: CarrierQueryIn, services: ServicesDep, user: UserDep, purpose: PurposeHeader = None
 ) -> CarrierAnswerPublic:
-    """EES Art 13(3): a carrier checks whether a single- or double-entry visa is used up."""
+    """EES Art 13(3): a carrier checks whether the passenger's visa still allows the entry."""
     require_role(user, Role.CARRIER, Role.ADMINISTRATOR)
     web = EesWebService(services.ees_store, services.clock)
     answer = web.carrier_check(
@@ -423,5 +445,9 @@ def web_service_carrier(
         body.document_number,
         body.issuing_state.upper(),
         body.visa_sticker_number,
+        body.intended_entry,
+        body.intended_exit,
     )
-    return CarrierAnswerPublic(answer="OK" if answer.ok else "NOT OK", reason=answer.reason)
+    return CarrierAnswerPublic(
+        answer=answer.verdict.value, code=answer.reason.value, reason=answer.text
+    )

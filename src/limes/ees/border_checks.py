@@ -27,6 +27,7 @@ from limes.ees.domain.models import (
     IndividualFile,
     TravellerKind,
 )
+from limes.ees.domain.stamps import StampedStays, plan_stamped_stays
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.ports import BiometricVerifier, EesUnitOfWork, IdempotentOutcome
 from limes.ees.review import review_warnings
@@ -69,6 +70,16 @@ def border_check(
     biometric_file = (
         individual_file is not None and individual_file.completeness is Completeness.COMPLETE
     )
+    # EES Art 22: the stays shown by stamps count in this check and are recorded with it.
+    stamped = plan_stamped_stays(
+        entries,
+        request.stamped_stays,
+        today,
+        individual_file.file_id if individual_file else "",
+        request.visa,
+        lambda: new_id("E"),
+    )
+    entries = stamped.counted(entries)
     if direction is Direction.ENTRY:
         if open_entry is not None:
             warnings.append(f"The entry of {open_entry.entry_at:%Y-%m-%d} has no exit on record.")
@@ -102,6 +113,7 @@ def border_check(
         verification=verification,
         assessment=assessment,
         warnings=tuple(warnings),
+        stamped=stamped,
     )
 
 
@@ -161,6 +173,17 @@ def file_for(
     )
     uow.ees.add_file(individual_file)
     return individual_file, True
+
+
+def record_stamped_stays(uow: EesUnitOfWork, stamped: StampedStays, file_id: str) -> None:
+    """Store what the stays shown by stamps change, in the traveller's file (EES Art 22)."""
+    if not stamped:
+        return
+    for_file = stamped.for_file(file_id)
+    for record in for_file.amended:
+        uow.ees.update_entry(record)
+    for record in for_file.added:
+        uow.ees.add_entry(record)
 
 
 def complete_at_exit(

@@ -34,6 +34,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
+from limes.ees.domain.stamps import StampedStay
 from limes.ees.outcomes import Actor, CrossingReceipt, new_id
 from limes.ees.planning import Decision
 from limes.ees.service import EesService
@@ -276,6 +277,16 @@ def _encode(crossing: QueuedCrossing) -> str:
             else None
         ),
         "stamp_date": r.stamp_date.isoformat() if r.stamp_date else None,
+        "stamped_stays": [
+            [
+                s.entry_date.isoformat(),
+                s.entry_crossing_point,
+                s.exit_date.isoformat(),
+                s.exit_crossing_point,
+                s.on_visa,
+            ]
+            for s in r.stamped_stays
+        ],
         "sent_digest": r.sent_digest,
         "key": crossing.idempotency_key,
         "at": crossing.at.isoformat(),
@@ -314,6 +325,10 @@ def _decode(sequence: int, payload: str, failure: str | None) -> QueuedCrossing:
         visa=visa,
         traveller_kind=TravellerKind(b["traveller_kind"]) if b["traveller_kind"] else None,
         stamp_date=date.fromisoformat(b["stamp_date"]) if b.get("stamp_date") else None,
+        stamped_stays=tuple(
+            StampedStay(date.fromisoformat(a), ap, date.fromisoformat(d), dp, v)
+            for a, ap, d, dp, v in b.get("stamped_stays", [])
+        ),
         sent_digest=b.get("sent_digest"),
     )
     return QueuedCrossing(

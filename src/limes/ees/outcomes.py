@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from limes.core.documents import MrzReading
@@ -15,6 +15,7 @@ from limes.ees.domain.models import (
     IndividualFile,
     RefusalRecord,
 )
+from limes.ees.domain.stamps import StampedStays
 from limes.ees.ports import AccessLogEntry, VerificationOutcome
 from limes.interop.cir.models import IdentityFile
 
@@ -65,6 +66,8 @@ class BorderCheck:
     verification: VerificationOutcome | None
     assessment: StayAssessment | None
     warnings: tuple[str, ...]
+    # What the stays shown by stamps add to the file (Art 22): stored with the crossing.
+    stamped: StampedStays = field(default_factory=StampedStays)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from limes.access.demo import demo_users
 from limes.access.models import Role, User
 from limes.access.service import purpose_of
+from limes.core.errors import InvalidRequest
 from limes.ees.api import CarrierQueryIn, StayQueryIn
 from limes.ees.domain.models import REFUSAL_REASON_TEXT
 from limes.ees.outcomes import Actor
@@ -127,12 +128,29 @@ def _actor(user: User) -> Actor:
     return Actor(user.user_id, user.role.value, user.authority, purpose_of(user, None))
 
 
+_OPTIONAL_DATES = ("intended_entry", "intended_exit")
+
+
 def _document_query(form: dict[str, str], model: type[StayQueryIn]) -> StayQueryIn | str:
+    # An intended date left empty is not given (EES Art 13(1): entry or exit, or both).
+    given = {k: v for k, v in form.items() if k not in _OPTIONAL_DATES or v.strip()}
     try:
-        return model.model_validate(form)
+        return model.model_validate(given)
     except ValidationError as error:
-        fields = ", ".join(e.field.lstrip(".") for e in field_errors_from_pydantic(error))
+        errors = field_errors_from_pydantic(error)
+        if any(e.field.lstrip(".") in _OPTIONAL_DATES for e in errors):
+            return (
+                "Give the dates as dates ("
+                + "; ".join(f"{e.field.lstrip('.')}: {e.reason}" for e in errors)
+                + ")."
+            )
+        fields = ", ".join(e.field.lstrip(".") for e in errors)
         return f"Fill in every field ({fields})."
+
+
+def _problem_of(error: InvalidRequest) -> str:
+    """A refused query in words, each field with what to correct."""
+    return f"{error.detail} " + "; ".join(f"{e.reason}" for e in error.errors)
 
 
 @router.get(STAY_PATH, response_class=HTMLResponse, response_model=None)
@@ -156,12 +174,17 @@ async def stay_answer(request: Request) -> Response:
         return _web_service_page(request, user, "stay.html", form, problem=query)
     services = services_of(request)
     web = EesWebService(services.ees_store, services.clock)
-    answer = await run_in_threadpool(
-        web.remaining_stay,
-        _actor(user),
-        query.document_number.upper(),
-        query.issuing_state.upper(),
-    )
+    try:
+        answer = await run_in_threadpool(
+            web.remaining_stay,
+            _actor(user),
+            query.document_number.upper(),
+            query.issuing_state.upper(),
+            query.intended_entry,
+            query.intended_exit,
+        )
+    except InvalidRequest as error:
+        return _web_service_page(request, user, "stay.html", form, problem=_problem_of(error))
     return _web_service_page(
         request, user, "stay.html", form, answer=answer, searched=True, today=services.clock.today()
     )
@@ -188,11 +211,16 @@ async def carrier_answer(request: Request) -> Response:
         return _web_service_page(request, user, "carrier.html", form, problem=str(query))
     services = services_of(request)
     web = EesWebService(services.ees_store, services.clock)
-    answer = await run_in_threadpool(
-        web.carrier_check,
-        _actor(user),
-        query.document_number.upper(),
-        query.issuing_state.upper(),
-        query.visa_sticker_number.upper(),
-    )
+    try:
+        answer = await run_in_threadpool(
+            web.carrier_check,
+            _actor(user),
+            query.document_number.upper(),
+            query.issuing_state.upper(),
+            query.visa_sticker_number.upper(),
+            query.intended_entry,
+            query.intended_exit,
+        )
+    except InvalidRequest as error:
+        return _web_service_page(request, user, "carrier.html", form, problem=_problem_of(error))
     return _web_service_page(request, user, "carrier.html", form, answer=answer)

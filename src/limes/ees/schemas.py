@@ -18,6 +18,7 @@ from limes.core.errors import FieldError, InvalidRequest
 from limes.core.limits import (
     MAX_CROSSING_POINT_CHARS,
     MAX_MRZ_CHARS,
+    MAX_STAMPED_STAYS,
     MAX_TEMPLATE_VECTOR_CHARS,
     MAX_TEMPLATES,
 )
@@ -32,6 +33,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
+from limes.ees.domain.stamps import StampedStay
 from limes.ees.outcomes import BorderCheck, CrossingReceipt
 from limes.shortstay import EntriesAllowed
 from limes.shortstay.schemas import IsoDate
@@ -94,6 +96,40 @@ class CaptureIn(BaseModel):
     )
 
 
+class StampedStayIn(BaseModel):
+    """A stay the EES does not hold, shown by the stamps in the document (EES Art 22)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entry_date: IsoDate = Field(description="The date of the entry stamp")
+    entry_crossing_point: str = Field(
+        min_length=1,
+        max_length=MAX_CROSSING_POINT_CHARS,
+        description="The crossing point the entry stamp names",
+    )
+    exit_date: IsoDate = Field(description="The date of the exit stamp")
+    exit_crossing_point: str = Field(
+        min_length=1,
+        max_length=MAX_CROSSING_POINT_CHARS,
+        description="The crossing point the exit stamp names",
+    )
+    on_visa: bool = Field(
+        default=False,
+        description="The traveller entered on the visa presented now: the stay uses one "
+        "of its entries",
+    )
+
+    def to_domain(self) -> StampedStay:
+        """The stay as the service takes it."""
+        return StampedStay(
+            self.entry_date,
+            self.entry_crossing_point.strip().upper(),
+            self.exit_date,
+            self.exit_crossing_point.strip().upper(),
+            self.on_visa,
+        )
+
+
 class CrossingIn(BaseModel):
     """A traveller at the desk."""
 
@@ -112,6 +148,13 @@ class CrossingIn(BaseModel):
         default=None,
         description="The date of the stamp affixed alongside during the transition "
         "(Reg. (EU) 2025/1534 Art 5)",
+    )
+    stamped_stays: list[StampedStayIn] = Field(
+        default_factory=list,
+        max_length=MAX_STAMPED_STAYS,
+        description="Earlier stays the EES does not hold, shown by the entry and exit "
+        "stamps in the document: those of the 180 days preceding this crossing "
+        "(EES Art 22; Reg. (EU) 2025/1534 Art 5(3)(a))",
     )
 
     def to_domain(self, today: date) -> CrossingRequest:
@@ -139,6 +182,7 @@ class CrossingIn(BaseModel):
             visa=visa,
             traveller_kind=self.traveller_kind,
             stamp_date=self.stamp_date,
+            stamped_stays=tuple(s.to_domain() for s in self.stamped_stays),
             sent_digest=self.sent_digest(),
         )
 

@@ -21,6 +21,7 @@ from limes.ees.border_checks import (
     file_for,
     log_access,
     no_stay_reason,
+    record_stamped_stays,
     remember_outcome,
     replayed_receipt,
 )
@@ -51,6 +52,7 @@ from limes.ees.domain.models import (
     TravellerKind,
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
+from limes.ees.domain.stamps import require_before
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
 from limes.ees.ports import BiometricVerifier, EesStore, EesUnitOfWork
@@ -149,6 +151,7 @@ class EesService:
             individual_file, created = file_for(
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
             )
+            record_stamped_stays(uow, check.stamped, individual_file.file_id)
             record = EntryExitRecord(
                 record_id=new_id("E"),
                 file_id=individual_file.file_id,
@@ -227,6 +230,7 @@ class EesService:
                         "traveller entered with a stamp only, give the stamp's entry date.",
                         [FieldError("stamp_entry_date", "give the date of the entry stamp")],
                     )
+                require_before(request.stamped_stays, stamp_entry_date)
                 kind = traveller_kind(request)
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point,
@@ -262,6 +266,7 @@ class EesService:
                     ),
                 )
             assert individual_file is not None  # noqa: S101 - found or created above
+            record_stamped_stays(uow, check.stamped, individual_file.file_id)
             assessment = check.assessment
             assert assessment is not None  # noqa: S101 - set for every exit check
             closed = replace(
@@ -375,6 +380,7 @@ class EesService:
                 at,
                 keep,
             )
+            record_stamped_stays(uow, check.stamped, individual_file.file_id)
             refusal = RefusalRecord(
                 record_id=new_id("R"),
                 file_id=individual_file.file_id,

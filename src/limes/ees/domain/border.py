@@ -21,6 +21,7 @@ from limes.ees.domain.models import (
     VisaDetails,
 )
 from limes.ees.domain.rules import fingerprints_required
+from limes.ees.domain.stamps import StampedStay
 from limes.interop.cir.models import IdentityData, TravelDocument
 
 _FINGER_EXCUSES = frozenset(
@@ -56,6 +57,8 @@ class CrossingRequest:
     visa: VisaDetails | None = None
     traveller_kind: TravellerKind | None = None
     stamp_date: date | None = None  # the stamp affixed alongside, during the transition
+    # Earlier stays the EES does not hold, shown by the stamps in the document (Art 22).
+    stamped_stays: tuple[StampedStay, ...] = ()
     # A fingerprint of the request as the client sent it (the HTTP layer's canonical JSON
     # of the validated body). Data generated on the server for the request, such as a
     # synthetic capture, differs from one try to the next and must not be fingerprinted.
@@ -73,6 +76,7 @@ class CrossingRequest:
             self.crossing_point,
             repr(self.visa),
             str(self.stamp_date),
+            repr(self.stamped_stays),
             extra,
         ]
         parts += [

@@ -234,6 +234,7 @@
       mrz: $("#mrz"), mrzShape: $("#mrz-shape"), mrzError: $("#mrz-error"),
       visaPanel: $("#visa-panel"), visaSticker: $("#visa-sticker"), visaFrom: $("#visa-from"), visaUntil: $("#visa-until"),
       visaDuration: $("#visa-duration"), visaEntries: $("#visa-entries"), visaLtv: $("#visa-ltv"),
+      stampsPanel: $("#stamps-panel"), stampsRows: $("#stamps-rows"), stampsAdd: $("#stamps-add"),
       check: $("#check"), clear: $("#clear"), problem: $("#problem"),
       recordEntry: $("#record-entry"), recordExit: $("#record-exit"), recordRefusal: $("#record-refusal"),
       outcome: $("#outcome"), empty: $("#result-empty"), result: $("#result"),
@@ -430,12 +431,74 @@
       return visa;
     };
 
+    // Stays shown only by stamps (EES Art 22): one row per stay, its fields addressed as
+    // the API addresses them (stamped_stays[i].entry_date), so errors land in the row.
+    const STAMP_FIELDS = [
+      ["entry_date", "Entry stamp", "date"],
+      ["entry_crossing_point", "at crossing point", "text"],
+      ["exit_date", "Exit stamp", "date"],
+      ["exit_crossing_point", "at crossing point", "text"],
+    ];
+    const stampRows = () => $$(".stamp-row", el.stampsRows);
+    const renumberStamps = () => {
+      stampRows().forEach((row, i) => {
+        row.querySelector("[data-error-path]").dataset.errorPath = `stamped_stays[${i}]`;
+        for (const input of $$("[data-field]", row)) input.dataset.path = `stamped_stays[${i}].${input.dataset.field}`;
+      });
+    };
+    const addStampRow = () => {
+      const n = stampRows().length;
+      const inputs = STAMP_FIELDS.map(([name, label, type]) => {
+        const id = `stamp-${n}-${name}-${Date.now()}`;
+        const input = h("input", {
+          id, type, "data-field": name, "data-testid": `stamp-${name.replace(/_/g, "-")}`,
+          ...(type === "text" ? { maxlength: 32, placeholder: "DEU-FRA", spellcheck: "false", autocomplete: "off", autocapitalize: "characters" } : { max: state.today }),
+        });
+        return h("div", {}, h("label", { for: id }, label), input);
+      });
+      const onVisa = h("input", { type: "checkbox", "data-field": "on_visa", "data-testid": "stamp-on-visa" });
+      const remove = h("button", { type: "button", class: "secondary outline", "data-testid": "stamp-remove", "aria-label": "Remove this stamped stay", title: "Remove this stamped stay" }, "×");
+      const row = h("li", { class: "stamp-row", "data-testid": "stamp-row" },
+        inputs, remove,
+        h("label", { class: "f-on-visa" }, onVisa, "Entered on the visa shown now (uses one of its entries)"),
+        h("small", { class: "field-error", "data-error-path": "", hidden: true }));
+      remove.addEventListener("click", () => {
+        row.remove();
+        renumberStamps();
+        el.stampsAdd.focus();
+      });
+      for (const input of $$("input", row)) {
+        input.addEventListener("keydown", (event) => {
+          if (event.key === "Enter" && !event.shiftKey) {
+            event.preventDefault();
+            runCheck({ force: true });
+          }
+        });
+        input.addEventListener("input", () => input.removeAttribute("aria-invalid"));
+      }
+      el.stampsRows.append(row);
+      renumberStamps();
+      el.stampsPanel.open = true;
+      row.querySelector("input").focus();
+    };
+    const stampedBody = () => stampRows()
+      .map((row) => {
+        const stay = {};
+        for (const input of $$('input[data-field]:not([type="checkbox"])', row)) stay[input.dataset.field] = input.value.trim().toUpperCase();
+        if (Object.values(stay).every((v) => v === "")) return null;
+        stay.on_visa = row.querySelector('[data-field="on_visa"]').checked;
+        return stay;
+      })
+      .filter(Boolean);
+
     const crossingBody = () => {
       const body = { mrz: mrzLines().join("\n"), crossing_point: state.point ? state.point.code : "", capture: { synthetic: true } };
       const fingerprints = $('input[name="fingerprints"]:checked').value;
       if (fingerprints) body.capture.fingerprint_status = fingerprints;
       const visa = visaBody();
       if (visa) body.visa = visa;
+      const stamped = stampedBody();
+      if (stamped.length) body.stamped_stays = stamped;
       return body;
     };
 
@@ -455,10 +518,15 @@
 
     /** The box an error is shown in: the field's own, else its group's. */
     const errorBoxFor = (path) => {
-      const exact = $(`.field-error[data-error-path="${CSS.escape(path)}"]`, desk);
-      if (exact) return exact;
-      const root = path.split(/[.[]/)[0];
-      return $(`.field-error[data-error-path="${CSS.escape(root)}"]`, desk) || null;
+      // The field's box, else the nearest enclosing one: stamped_stays[0].exit_date -> the row's.
+      for (let p = path; p;) {
+        const box = $(`.field-error[data-error-path="${CSS.escape(p)}"]`, desk);
+        if (box) return box;
+        const shorter = p.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+        if (shorter === p) break;
+        p = shorter;
+      }
+      return null;
     };
 
     const showProblem = (p) => {
@@ -478,6 +546,7 @@
         const input = $(`[data-path="${CSS.escape(path)}"]`, desk) || $(`[data-path="${CSS.escape(path.split(".")[0])}"]`, desk);
         if (input) input.setAttribute("aria-invalid", "true");
         if (path.startsWith("visa")) el.visaPanel.open = true;
+        if (path.startsWith("stamped_stays")) el.stampsPanel.open = true;
       }
       fill(el.problem,
         h("strong", { "data-testid": "problem-title" }, p.title),
@@ -617,6 +686,8 @@
     const renderHistory = (check) => {
       const rows = [];
       for (const e of check.entries) {
+        // A stamp shows the day only: no time of crossing is known.
+        const when = (instant) => (e.source === "stamp" ? formatDate(instant) : formatInstant(instant));
         let status;
         if (e.rebuttal) status = chip("chip-muted", "overstay rebutted");
         else if (e.overstay_from) status = chip("chip-bad", `overstay from ${formatDate(e.overstay_from)}`);
@@ -626,11 +697,15 @@
         // EES Art 21: a fall-back crossing the central checks objected to, and an exit kept locally.
         const review = e.review_reason ? chip("chip-bad", "to review", { "data-testid": "review-chip", title: e.review_reason }) : null;
         const exitSource = e.exit_source === "fallback" ? chip("chip-warn", "exit: fall-back", { "data-testid": "exit-fallback-chip" }) : null;
+        // Stamps of an EES stay: the precedence rules decide which dates count (Reg. (EU) 2025/1534 Art 5(3)).
+        const stamps = e.source !== "stamp" && (e.entry_stamp || e.exit_stamp)
+          ? h("small", { class: "stamps", "data-testid": "history-stamps" }, ` · stamps ${formatDate(e.entry_stamp)} – ${formatDate(e.exit_stamp)}`)
+          : null;
         rows.push([e.entry_at, h("tr", { "data-testid": "history-entry" },
-          h("td", {}, formatInstant(e.entry_at), h("small", {}, ` · ${e.entry_crossing_point}`)),
-          h("td", {}, e.exit_at ? [formatInstant(e.exit_at), h("small", {}, ` · ${e.exit_crossing_point}`)] : "–"),
+          h("td", {}, when(e.entry_at), h("small", {}, ` · ${e.entry_crossing_point}`)),
+          h("td", {}, e.exit_at ? [when(e.exit_at), h("small", {}, ` · ${e.exit_crossing_point}`)] : "–"),
           h("td", {}, time(e.authorised_stay_until), e.visa_sticker_number ? h("small", {}, ` · visa ${e.visa_sticker_number}`) : null),
-          h("td", {}, status, source ? " " : null, source, review ? " " : null, review, exitSource ? " " : null, exitSource),
+          h("td", {}, status, source ? " " : null, source, review ? " " : null, review, exitSource ? " " : null, exitSource, stamps),
           h("td", { class: "mono small" }, e.record_id))]);
       }
       for (const r of check.refusals) {
@@ -1109,6 +1184,8 @@
       el.visaEntries.value = "multiple";
       el.visaLtv.checked = false;
       el.visaPanel.open = false;
+      fill(el.stampsRows);
+      el.stampsPanel.open = false;
       $('input[name="fingerprints"][value=""]').checked = true;
       clearErrors();
       resetResult();
@@ -1229,6 +1306,8 @@
       }
       if (mrzLayout(mrzLines())) runCheck();
     });
+
+    el.stampsAdd.addEventListener("click", addStampRow);
 
     // Enter in a visa field checks again with the visa.
     for (const input of [el.visaSticker, el.visaFrom, el.visaUntil, el.visaDuration, el.visaEntries]) {
