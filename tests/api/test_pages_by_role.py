@@ -25,11 +25,11 @@ LANDING = {
 }
 # What each role may open, as the API lets it (and nothing else).
 MAY_OPEN = {
-    "guard": {"/ees/desk", "/ees/overstayers", "/mid/queue", "/"},
-    "immigration": {"/ees/overstayers", "/mid/queue", "/"},
+    "guard": {"/ees/desk", "/ees/overstayers", "/ees/notices", "/mid/queue", "/"},
+    "immigration": {"/ees/overstayers", "/ees/notices", "/mid/queue", "/"},
     "carrier": {"/ees/carrier", "/"},
     "traveller": {"/ees/stay", "/"},
-    "admin": {"/admin", "/ees/overstayers", "/mid/queue", "/"},
+    "admin": {"/admin", "/ees/overstayers", "/ees/notices", "/mid/queue", "/"},
     "police": {"/cir/identification", "/"},
     "designated": {"/cir/hit-flag", "/"},
 }

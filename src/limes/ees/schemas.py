@@ -264,6 +264,9 @@ class EntryPublic(BaseModel):
     rebuttal: str | None
     entry_stamp: date | None = None
     exit_stamp: date | None = None
+    # EES Art 20: what the rebuttal rests on, and whether it set the exit.
+    rebuttal_kind: str | None = None
+    exit_by_rebuttal: bool = False
 
 
 class RefusalPublic(BaseModel):
@@ -346,6 +349,8 @@ def entry_public(r: EntryExitRecord) -> EntryPublic:
         rebuttal=r.rebuttal,
         entry_stamp=r.entry_stamp,
         exit_stamp=r.exit_stamp,
+        rebuttal_kind=r.rebuttal_kind.value if r.rebuttal_kind else None,
+        exit_by_rebuttal=r.exit_by_rebuttal,
     )
 
 
