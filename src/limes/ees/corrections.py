@@ -315,7 +315,12 @@ class EesCorrections:
                     "The exit cannot be in the future.",
                     [FieldError("exit_at", f"give an instant before {now.isoformat()}")],
                 )
-            rectified = replace(rectified, overstay_from=_overstay_after(rectified, today))
+            rectified = replace(
+                rectified,
+                overstay_from=_overstay_after(rectified, today),
+                # A rectified exit is no longer the one the rebuttal proved.
+                exit_by_rebuttal=record.exit_by_rebuttal and "exit_at" not in fields,
+            )
             uow.ees.update_entry(rectified)
             _refresh_last_exit(uow, record.file_id, now)
             uow.ees.log_access(

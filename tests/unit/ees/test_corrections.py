@@ -148,6 +148,17 @@ def test_art20_the_next_entry_counts_the_stay_up_to_the_proven_exit(
     assert assessment.earlier_overstays == 0
 
 
+def test_art20_no_rebuttal_while_the_authorised_stay_runs(
+    service: EesService, corrections: EesCorrections, clock: FixedClock
+) -> None:
+    entry = service.record_entry(GUARD, ADA.at()).entry
+    assert entry is not None
+    clock.advance(timedelta(days=89))  # the last day of the authorised stay
+    with pytest.raises(NothingToRebut) as running:
+        corrections.rebut(GUARD, entry.record_id, EvidenceKind.OTHER, "x", clock.today())
+    assert running.value.errors[0].reason == "no overstay presumed"
+
+
 def test_art20_a_rebuttal_refuses_an_exit_that_cannot_be(
     service: EesService,
     operations: EesOperations,

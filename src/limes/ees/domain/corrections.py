@@ -85,7 +85,7 @@ class ErasureNotice:
 
 
 class NothingToRebut(Conflict):
-    """The record has its exit: the presumption of overstay does not arise (EES Art 20)."""
+    """No overstay is presumed: the record has its exit, or its stay has not ended (Art 20)."""
 
     code = "ees-nothing-to-rebut"
     title = "No missing exit to rebut"
@@ -156,7 +156,7 @@ def rebut(
     overstay of the days between. Retention then counts from that exit (Art 34(1)).
 
     Raises:
-        NothingToRebut: the record already has its exit.
+        NothingToRebut: the record already has its exit, or its stay has not ended.
         InvalidProvenExit: the exit is before the entry or after today.
     """
     if not record.is_open:
@@ -164,6 +164,13 @@ def rebut(
             f"Record {record.record_id} already has its exit ({record.exit_at:%Y-%m-%d}); "
             "a wrong exit is corrected by rectification (Art 35).",
             [FieldError("record_id", "the exit is on record")],
+        )
+    if record.overstay_from is None and record.authorised_stay_until >= today:
+        raise NothingToRebut(
+            f"The authorised stay of record {record.record_id} runs until "
+            f"{record.authorised_stay_until}: no overstay is presumed yet (Art 12). A missing "
+            "exit of a stay not yet ended is completed by rectification (Art 35).",
+            [FieldError("record_id", "no overstay presumed")],
         )
     if exit_on < record.entry_at.date():
         raise InvalidProvenExit(
