@@ -488,3 +488,22 @@ def test_art46_a_log_that_names_no_single_file_goes_six_years_on(
     clock.advance(timedelta(days=1))
     assert operations.erase_logs() == 2
     assert peek(store).ees.access_log() == []
+
+
+def test_art35_rectifying_an_exit_set_by_rebuttal_unmarks_it(
+    service: EesService,
+    operations: EesOperations,
+    corrections: EesCorrections,
+    store: EesStore,
+    clock: FixedClock,
+) -> None:
+    entry = _overstayed(service, operations, clock)
+    left = entry.entry_at.date() + timedelta(days=10)
+    corrections.rebut(GUARD, entry.record_id, EvidenceKind.EXIT_STAMP, "Stamp", left)
+    later = entry.entry_at + timedelta(days=95)
+    rectified = corrections.rectify_record(
+        IMMIGRATION, entry.record_id, RecordRectification(exit_at=later)
+    )
+    assert not rectified.exit_by_rebuttal
+    assert rectified.overstay_from == entry.authorised_stay_until + timedelta(days=1)
+    assert peek(store).ees.get_file(entry.file_id).last_exit_or_refusal == later.date()
