@@ -4,7 +4,8 @@
   (Reg. (EU) 2017/2226 Art 20);
 - decisions extending, revoking or annulling an authorised stay (Art 19);
 - the outbox of notices to the Member States before overstayers' data go (Art 34);
-- the access log names the file a line concerns and the day it goes (Art 46(4)).
+- the access log names the file a line concerns and the day it goes (Art 46(4)); the
+  lines already logged get theirs here, so none is kept for ever.
 
 Revision ID: 0014_ees_corrections
 Revises: 0011_ees_retention_indexes
@@ -13,7 +14,9 @@ Create Date: 2026-12-08 00:00:00
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,6 +27,13 @@ revision: str = "0014_ees_corrections"
 down_revision: str | Sequence[str] | None = "0011_ees_retention_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# As `limes.ees.ports.AccessLogEntry.subject` and `ees.domain.corrections` read them at
+# this revision: a file id is "F" and 20 hex digits; a line naming no single file goes
+# six years after it was written (Art 34(3) five years, Art 46(4) one more).
+_FILE_ID = re.compile(r"F[0-9a-f]{20}")
+_UNATTACHED_YEARS = 6
+_CHUNK = 1000
 
 
 def upgrade() -> None:
@@ -37,6 +47,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("erase_on", sa.Date(), nullable=True))
         batch_op.create_index("ix_ees_access_log_subject", ["subject"], unique=False)
         batch_op.create_index("ix_ees_access_log_erase_on", ["erase_on"], unique=False)
+    _backfill_log_subjects()
     op.create_table(
         "ees_stay_decisions",
         sa.Column("decision_id", sa.String(length=64), nullable=False),
@@ -89,6 +100,51 @@ def upgrade() -> None:
             ["member_state", "created_at"],
             unique=False,
         )
+
+
+def _backfill_log_subjects() -> None:
+    """Name the file of every line already logged, or the day a line naming none goes."""
+    log = sa.table(
+        "ees_access_log",
+        sa.column("log_id", sa.Integer()),
+        sa.column("at", UTCDateTime()),
+        sa.column("result_references", sa.Text()),
+        sa.column("subject", sa.String()),
+        sa.column("erase_on", sa.Date()),
+    )
+    bind = op.get_bind()
+    set_subject = (
+        sa.update(log)
+        .where(log.c.log_id == sa.bindparam("b_log_id"))
+        .values(subject=sa.bindparam("b_subject"), erase_on=sa.bindparam("b_erase_on"))
+    )
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(log.c.log_id, log.c.at, log.c.result_references)
+            .where(log.c.log_id > last)
+            .order_by(log.c.log_id)
+            .limit(_CHUNK)
+        ).all()
+        if not rows:
+            return
+        values = []
+        for log_id, at, references in rows:
+            files = {r for r in (references or "").split() if _FILE_ID.fullmatch(r)}
+            subject = files.pop() if len(files) == 1 else None
+            erase_on = None if subject else _years_on(at.date(), _UNATTACHED_YEARS)
+            values.append({"b_log_id": log_id, "b_subject": subject, "b_erase_on": erase_on})
+        bind.execute(set_subject, values)
+        last = rows[-1][0]
+
+
+def _years_on(day: date, years: int) -> date:
+    if day.year + years > date.max.year:
+        return date.max
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def downgrade() -> None:
