@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 
 import orjson
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, column, insert, inspect, select, table
+from sqlalchemy import Engine, inspect, select
 from typer.testing import CliRunner
 
 from limes.cli import app
@@ -155,10 +156,10 @@ def test_0014_names_the_file_of_every_line_already_logged(engine: Engine) -> Non
     }
     with engine.begin() as connection:
         connection.execute(
-            insert(
-                table(
+            sa.insert(
+                sa.table(
                     "ees_access_log",
-                    *(column(k) for k in (*line, "at", "operation", "result_references")),
+                    *(sa.column(k) for k in (*line, "at", "operation", "result_references")),
                 )
             ),
             [
