@@ -80,6 +80,7 @@ def test_art20_a_rebuttal_sets_the_missing_exit_and_clears_the_overstay(
     stored = peek(store).ees.get_entry(entry.record_id)
     assert stored.exit_at == rebutted.exit_at
     assert stored.exit_at.date() == left
+    assert stored.exit_at.hour == 12  # the same day in every time zone
     assert stored.exit_by_rebuttal
     assert stored.exit_crossing_point is None
     assert stored.rebuttal_kind is EvidenceKind.BOARDING_PASS

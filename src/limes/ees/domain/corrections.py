@@ -136,9 +136,13 @@ class NoticeNotFound(NotFound):
 # --- rules ----------------------------------------------------------------------------
 
 
-def start_of(day: date) -> datetime:
-    """The first instant of a calendar day, as a UTC instant."""
-    return datetime.combine(day, time(0), UTC)
+def proven_exit_instant(day: date) -> datetime:
+    """The instant recorded for an exit proven only by its day: noon UTC.
+
+    Noon UTC falls on the same calendar day in every time zone from UTC-12 to UTC+11,
+    so the day the evidence proves stays that day wherever it is read in local time.
+    """
+    return datetime.combine(day, time(12), UTC)
 
 
 def rebut(
@@ -185,7 +189,7 @@ def rebut(
     late = exit_on > record.authorised_stay_until
     return replace(
         record,
-        exit_at=start_of(exit_on),
+        exit_at=proven_exit_instant(exit_on),
         exit_crossing_point=None,
         overstay_from=record.authorised_stay_until + timedelta(days=1) if late else None,
         rebuttal=description,
