@@ -92,8 +92,13 @@ class Worker:
         )
         self.jobs = Scheduler(
             "ees-jobs",
-            # Upload the fall-back queue, flag overstays, apply retention.
-            (services.ees_fallback.replay, operations.flag_overstays, operations.run_retention),
+            # Upload the fall-back queue, flag overstays, apply retention, erase old logs.
+            (
+                services.ees_fallback.replay,
+                operations.flag_overstays,
+                operations.run_retention,
+                operations.erase_logs,
+            ),
             settings.ees.job_interval_seconds,
         )
 

@@ -116,6 +116,10 @@ def test_the_api_guide_examples_run_as_written(live: str, tmp_path: Path) -> Non
     assert bodies[5]["assessment"]["overstay_days"] == 0
     assert calls[6]["status"] == 201
     assert bodies[7] == []
+    # The traveller's file and the notices to France (EES Art 34, 35).
+    assert bodies[9]["responsible_state"] == "FRA"
+    assert bodies[9]["entries"][0]["record_id"] == entry["record_id"]
+    assert bodies[10] == []
     # The police identification, with the police's own token.
-    assert "token" in bodies[8]
-    assert bodies[9]["identified"] is False
+    assert "token" in bodies[11]
+    assert bodies[12]["identified"] is False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -194,12 +194,19 @@ def test_overstay_flagged_when_the_clock_passes_and_listed(
     assert listed.status_code == 200
     [overstayer] = listed.json()
     assert overstayer["surname"] == "OKAFOR"
+    entered = date.fromisoformat(overstayer["record"]["entry_at"][:10])
     rebutted = client.post(
         f"/api/v1/ees/entries/{overstayer['record']['record_id']}/rebuttal",
-        json={"evidence": "Left by ferry on day 85; exit stamp shown"},
+        json={
+            "kind": "exit_stamp",
+            "evidence": "Left by ferry on day 85; exit stamp shown",
+            "exit_on": (entered + timedelta(days=84)).isoformat(),
+        },
         headers=guard,
     )
-    assert rebutted.status_code == 200
+    assert rebutted.status_code == 200, rebutted.text
+    assert rebutted.json()["exit_by_rebuttal"] is True
+    assert rebutted.json()["overstay_from"] is None
     assert client.get("/api/v1/ees/overstayers", headers=guard).json() == []
 
 

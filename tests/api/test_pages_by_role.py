@@ -25,11 +25,11 @@ LANDING = {
 }
 # What each role may open, as the API lets it (and nothing else).
 MAY_OPEN = {
-    "guard": {"/ees/desk", "/ees/overstayers", "/mid/queue", "/"},
-    "immigration": {"/ees/overstayers", "/mid/queue", "/"},
+    "guard": {"/ees/desk", "/ees/overstayers", "/ees/notices", "/mid/queue", "/"},
+    "immigration": {"/ees/overstayers", "/ees/notices", "/mid/queue", "/"},
     "carrier": {"/ees/carrier", "/"},
     "traveller": {"/ees/stay", "/"},
-    "admin": {"/admin", "/ees/overstayers", "/mid/queue", "/"},
+    "admin": {"/admin", "/ees/overstayers", "/ees/notices", "/mid/queue", "/"},
     "police": {"/cir/identification", "/"},
     "designated": {"/cir/hit-flag", "/"},
 }
@@ -210,3 +210,5 @@ def test_the_police_and_hit_flag_pages_query_the_cir_and_are_logged(
     assert client.get("/api/v1/ees/overstayers").json()[0]["surname"] == "OKAFOR"
     jobs = client.post("/admin", data={"action": "retention"}, headers=HTML)
     assert "Retention ran on 2027-01-02" in jobs.text
+    logs = client.post("/admin", data={"action": "logs"}, headers=HTML)
+    assert "Logs erased one year after their data (Art 46(4)): 0." in logs.text

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +218,11 @@ class Load:
         with _client(self.url, _sign_in(self.url, "immigration")) as client:
             self.go.wait()
             for record_id in self.prepared["overstays"]:
-                evidence = {"evidence": f"exit stamp for {record_id}"}
+                evidence = {
+                    "kind": "exit_stamp",
+                    "evidence": f"exit stamp for {record_id}",
+                    "exit_on": (START.date() + timedelta(days=30)).isoformat(),
+                }
                 response = client.post(f"/api/v1/ees/entries/{record_id}/rebuttal", json=evidence)
                 self.outcomes.add("rebuttal", response)
 

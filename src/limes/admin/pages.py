@@ -67,6 +67,9 @@ def _act(request: Request, user: User, form: dict[str, str]) -> str:
     if action == "retention":
         report = services.ees_operations.run_retention()
         return f"Retention ran on {report.ran_on}: {len(report.steps)} step(s) taken."
+    if action == "logs":
+        erased = services.ees_operations.erase_logs()
+        return f"Logs erased one year after their data (Art 46(4)): {erased}."
     if action == "replay":
         replay = services.ees_fallback.replay()
         return (

@@ -11,7 +11,6 @@ from limes.access.models import Role, User
 from limes.access.service import purpose_of, require_role
 from limes.core.limits import (
     MAX_CROSSING_POINT_CHARS,
-    MAX_EVIDENCE_CHARS,
     MAX_IDEMPOTENCY_KEY_CHARS,
     MAX_JUSTIFICATION_CHARS,
     MAX_TEXT_CHARS,
@@ -34,7 +33,7 @@ from limes.ees.schemas import (
 )
 from limes.ees.web_service import EesWebService
 from limes.shortstay.schemas import IsoDate
-from limes.web.deps import IdentifierPath, PurposeHeader, ServicesDep, UserDep
+from limes.web.deps import PurposeHeader, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/ees", tags=["EES"])
 # The traveller and carrier web service (Art 13) under its own tag alone: a route of
@@ -236,28 +235,6 @@ def entries_for_review(
         )
         for o in listed
     ]
-
-
-class RebuttalIn(BaseModel):
-    """Evidence that rebuts the presumption of overstay."""
-
-    evidence: str = Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)
-
-
-@router.post(
-    "/entries/{record_id}/rebuttal", response_model=EntryPublic, summary="Rebut an overstay"
-)
-def rebut(
-    record_id: IdentifierPath,
-    body: RebuttalIn,
-    services: ServicesDep,
-    user: UserDep,
-    purpose: PurposeHeader = None,
-) -> EntryPublic:
-    """EES Art 20: record the evidence; the record leaves the overstayer list."""
-    require_role(user, *SUPERVISORS)
-    record = services.ees_operations.rebut_overstay(_actor(user, purpose), record_id, body.evidence)
-    return entry_public(record)
 
 
 class JobPublic(BaseModel):

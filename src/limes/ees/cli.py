@@ -67,3 +67,16 @@ def replay() -> None:
     typer.echo(
         f"{len(report.uploaded)} uploaded, {len(report.failed)} refused, {report.remaining} waiting"
     )
+
+
+@ees_app.command()
+def logs() -> None:
+    """EES Art 46(4): erase the logs one year after the data they concern."""
+    from limes.bootstrap import build_services
+
+    try:
+        erased = build_services().ees_operations.erase_logs()
+    except DomainError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"{erased} log(s) erased")

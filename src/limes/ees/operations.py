@@ -8,11 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limes.core.clock import Clock
 from limes.core.errors import FieldError, InvalidRequest
-from limes.ees.domain.errors import (
-    CrossingPointNotFound,
-    RecordNotFound,
-    UnknownTimeZone,
-)
+from limes.ees.domain.corrections import ErasureNotice, log_erasure_date
+from limes.ees.domain.errors import CrossingPointNotFound, UnknownTimeZone
 from limes.ees.domain.models import (
     BorderType,
     CrossingPoint,
@@ -28,13 +25,15 @@ from limes.ees.domain.rules import (
     retention_scan,
 )
 from limes.ees.domain.transition import transition_settings_allowed
-from limes.ees.outcomes import Actor
+from limes.ees.outcomes import Actor, new_id
 from limes.ees.ports import EesStore, EesUnitOfWork
 from limes.interop.cir.models import IdentityFile
 
 # Files handled per write transaction by the retention job: the writer lock is held
 # for one chunk at a time, and the desks' commits go in between.
 RETENTION_CHUNK = 200
+# Logs erased per write transaction (EES Art 46(4)), for the same reason.
+LOG_ERASURE_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +58,7 @@ class RetentionReport:
 
 
 class EesOperations:
-    """Overstay detection, the overstayer list, rebuttals, retention and crossing points."""
+    """Overstay detection, the overstayer list, retention, log erasure and crossing points."""
 
     def __init__(self, store: EesStore, clock: Clock) -> None:
         self._store = store
@@ -114,35 +113,6 @@ class EesOperations:
             )
         return listed
 
-    def rebut_overstay(self, actor: Actor, record_id: str, evidence: str) -> EntryExitRecord:
-        """EES Art 20: record evidence that rebuts the presumption of overstay."""
-        if not evidence.strip():
-            raise InvalidRequest(
-                "Describe the evidence that rebuts the overstay.",
-                [FieldError("evidence", "must not be blank")],
-            )
-        now = self._clock.now()
-        with self._store.unit_of_work(write=True) as uow:
-            record = uow.ees.get_entry(record_id)
-            if record is None:
-                raise RecordNotFound(f"No entry/exit record has the id {record_id!r}.")
-            if record.overstay_from is None:
-                raise InvalidRequest(
-                    "This record is not flagged as an overstay; there is nothing to rebut.",
-                    [FieldError("record_id", "not an overstay")],
-                )
-            rebutted = replace(record, rebuttal=evidence.strip(), rebutted_at=now)
-            uow.ees.update_entry(rebutted)
-            uow.ees.log_access(
-                actor.access(
-                    now,
-                    "rebut_overstay",
-                    query={"record_id": record_id},
-                    references=(record.file_id, record_id),
-                )
-            )
-        return rebutted
-
     def run_retention(self, chunk: int = RETENTION_CHUNK) -> RetentionReport:
         """EES Art 34-35: erase what has reached its retention date, from the EES and the CIR.
 
@@ -172,13 +142,49 @@ class EesOperations:
             if step.action is RetentionAction.NOTIFY_OVERSTAYER_ERASURE:
                 notified = replace(entries[step.reference], erasure_notice_on=today)
                 uow.ees.update_entry(notified)
+                uow.ees.add_notice(self._notice(uow, notified, step.due))
             elif step.action is RetentionAction.ERASE_RECORD:
                 uow.ees.erase_entry(step.reference)
                 uow.ees.erase_refusal(step.reference)
             elif step.action is RetentionAction.ERASE_FILE:
                 uow.ees.erase_file(file_id)
                 uow.identities.erase(individual_file.cir_id, self._clock.now())
+                # The logs of the file go one year after its data (Art 46(4)).
+                uow.ees.schedule_log_erasure(file_id, log_erasure_date(today))
         return steps
+
+    def _notice(self, uow: EesUnitOfWork, record: EntryExitRecord, due: date) -> ErasureNotice:
+        """EES Art 34: the notice to the Member State responsible for the record, the one
+        whose crossing point recorded the entry."""
+        crossing_point = uow.ees.crossing_point(record.entry_crossing_point)
+        state = (
+            crossing_point.country
+            if crossing_point is not None
+            else record.entry_crossing_point.split("-", 1)[0][:3]
+        )
+        return ErasureNotice(
+            notice_id=new_id("N"),
+            member_state=state,
+            file_id=record.file_id,
+            record_id=record.record_id,
+            erasure_on=due,
+            created_at=self._clock.now(),
+        )
+
+    def erase_logs(self, chunk: int = LOG_ERASURE_CHUNK) -> int:
+        """EES Art 46(4): erase the logs one year after the data they concern; how many.
+
+        `chunk` logs per write transaction, so the writer lock is never held long.
+        """
+        today = self._clock.today()
+        erased = 0
+        while True:
+            with self._store.unit_of_work(write=True) as uow:
+                due = uow.ees.logs_due_for_erasure(today, chunk)
+                uow.ees.erase_logs(due)
+            erased += len(due)
+            if len(due) < chunk:
+                return erased
 
     def crossing_points(self) -> list[CrossingPoint]:
         """Every crossing point with its EES state."""

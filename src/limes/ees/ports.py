@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from limes.biometrics.templates import BiometricTemplate
+from limes.ees.domain.corrections import ErasureNotice, StayDecision
 from limes.ees.domain.models import (
     CrossingPoint,
     EntryExitRecord,
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
     from limes.ees.writes import Write
 
 T = TypeVar("T")
+
+# The ids the EES gives individual files (`new_id("F")`): how a log names its file.
+_FILE_ID = re.compile(r"F[0-9a-f]{20}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,12 @@ class AccessLogEntry:
     crossing_point: str | None
     query: dict[str, str]
     result_references: tuple[str, ...]
+
+    @property
+    def subject(self) -> str | None:
+        """The one individual file the operation concerned, if it names one (Art 46(4))."""
+        files = {r for r in self.result_references if _FILE_ID.fullmatch(r)}
+        return files.pop() if len(files) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +164,42 @@ class EesRepository(Protocol):
 
     def remember_outcome(self, outcome: IdempotentOutcome) -> None:
         """Remember what an Idempotency-Key recorded."""
+        ...
+
+    def add_stay_decision(self, decision: StayDecision) -> None:
+        """Store a decision on an authorised stay (EES Art 19)."""
+        ...
+
+    def stay_decisions(self, file_id: str) -> list[StayDecision]:
+        """The decisions on the file's authorised stays, oldest first."""
+        ...
+
+    def add_notice(self, notice: ErasureNotice) -> None:
+        """Put a notice to a Member State in the outbox (EES Art 34)."""
+        ...
+
+    def notices(self, member_state: str | None, pending_only: bool) -> list[ErasureNotice]:
+        """The outbox of one Member State (None: every one), oldest first."""
+        ...
+
+    def get_notice(self, notice_id: str) -> ErasureNotice | None:
+        """The notice with this id, or None."""
+        ...
+
+    def acknowledge_notice(self, notice_id: str, at: datetime, by: str) -> None:
+        """Mark a notice as read by the Member State it is addressed to."""
+        ...
+
+    def schedule_log_erasure(self, file_id: str, on: date) -> None:
+        """Set the day the logs of an erased file go (EES Art 46(4))."""
+        ...
+
+    def logs_due_for_erasure(self, today: date, limit: int) -> list[int]:
+        """Up to `limit` ids of logs whose erasure day has come (EES Art 46(4))."""
+        ...
+
+    def erase_logs(self, log_ids: Sequence[int]) -> None:
+        """Erase these logs."""
         ...
 
 

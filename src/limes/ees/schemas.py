@@ -318,6 +318,9 @@ class EntryPublic(BaseModel):
     exit_source: str | None = Field(
         default=None, description="How the exit reached the EES: ees or fallback (Art 21)"
     )
+    # EES Art 20: what the rebuttal rests on, and whether it set the exit.
+    rebuttal_kind: str | None = None
+    exit_by_rebuttal: bool = False
 
 
 class RefusalPublic(BaseModel):
@@ -409,6 +412,8 @@ def entry_public(r: EntryExitRecord) -> EntryPublic:
         exit_date=r.exit_day,
         review_reason=r.review_reason,
         exit_source=r.exit_source.value if r.exit_source else None,
+        rebuttal_kind=r.rebuttal_kind.value if r.rebuttal_kind else None,
+        exit_by_rebuttal=r.exit_by_rebuttal,
     )
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from limes.ees.domain.corrections import ErasureNotice, StayDecision
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
 from limes.ees.domain.rules import RetentionScan
 from limes.ees.ports import AccessLogEntry, EesRepository, EesUnitOfWork, IdempotentOutcome
@@ -34,19 +35,24 @@ from limes.interop.cir.models import (
 from limes.interop.cir.ports import IdentityRepository
 
 __all__ = [
+    "AcknowledgeNotice",
     "AddEntry",
     "AddFile",
     "AddIdentity",
+    "AddNotice",
     "AddRefusal",
+    "AddStayDecision",
     "EraseEntry",
     "EraseFile",
     "EraseIdentity",
+    "EraseLogs",
     "EraseRefusal",
     "LogAccess",
     "PlannedUnitOfWork",
     "PutCrossingPoint",
     "PutTemplates",
     "RememberOutcome",
+    "ScheduleLogErasure",
     "UpdateEntry",
     "UpdateFile",
     "UpdateIdentity",
@@ -231,6 +237,64 @@ class EraseIdentity:
         uow.identities.erase(self.cir_id, self.at)
 
 
+@dataclass(frozen=True, slots=True)
+class AddStayDecision:
+    """Store a decision on an authorised stay (EES Art 19)."""
+
+    decision: StayDecision
+
+    def apply(self, uow: EesUnitOfWork) -> None:
+        """Apply on an open write unit of work."""
+        uow.ees.add_stay_decision(self.decision)
+
+
+@dataclass(frozen=True, slots=True)
+class AddNotice:
+    """Put a notice to a Member State in the outbox (EES Art 34)."""
+
+    notice: ErasureNotice
+
+    def apply(self, uow: EesUnitOfWork) -> None:
+        """Apply on an open write unit of work."""
+        uow.ees.add_notice(self.notice)
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgeNotice:
+    """Mark a notice as read by the Member State it is addressed to."""
+
+    notice_id: str
+    at: datetime
+    by: str
+
+    def apply(self, uow: EesUnitOfWork) -> None:
+        """Apply on an open write unit of work."""
+        uow.ees.acknowledge_notice(self.notice_id, self.at, self.by)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleLogErasure:
+    """Set the day the logs of an erased file go (EES Art 46(4))."""
+
+    file_id: str
+    on: date
+
+    def apply(self, uow: EesUnitOfWork) -> None:
+        """Apply on an open write unit of work."""
+        uow.ees.schedule_log_erasure(self.file_id, self.on)
+
+
+@dataclass(frozen=True, slots=True)
+class EraseLogs:
+    """Erase logs whose day has come (EES Art 46(4))."""
+
+    log_ids: tuple[int, ...]
+
+    def apply(self, uow: EesUnitOfWork) -> None:
+        """Apply on an open write unit of work."""
+        uow.ees.erase_logs(self.log_ids)
+
+
 Write = (
     AddFile
     | UpdateFile
@@ -247,6 +311,11 @@ Write = (
     | UpdateIdentity
     | PutTemplates
     | EraseIdentity
+    | AddStayDecision
+    | AddNotice
+    | AcknowledgeNotice
+    | ScheduleLogErasure
+    | EraseLogs
 )
 
 
@@ -395,6 +464,42 @@ class _PlannedEes:
     def remember_outcome(self, outcome: IdempotentOutcome) -> None:
         """Keep what an Idempotency-Key recorded."""
         self._kept.add(RememberOutcome(outcome))
+
+    def add_stay_decision(self, decision: StayDecision) -> None:
+        """Keep a decision on an authorised stay (EES Art 19)."""
+        self._kept.add(AddStayDecision(decision))
+
+    def stay_decisions(self, file_id: str) -> list[StayDecision]:
+        """The decisions on the file's authorised stays in the snapshot."""
+        return self._snapshot.stay_decisions(file_id)
+
+    def add_notice(self, notice: ErasureNotice) -> None:
+        """Keep a notice to a Member State (EES Art 34)."""
+        self._kept.add(AddNotice(notice))
+
+    def notices(self, member_state: str | None, pending_only: bool) -> list[ErasureNotice]:
+        """A Member State's outbox in the snapshot."""
+        return self._snapshot.notices(member_state, pending_only)
+
+    def get_notice(self, notice_id: str) -> ErasureNotice | None:
+        """The notice with this id in the snapshot, or None."""
+        return self._snapshot.get_notice(notice_id)
+
+    def acknowledge_notice(self, notice_id: str, at: datetime, by: str) -> None:
+        """Keep the acknowledgement of a notice."""
+        self._kept.add(AcknowledgeNotice(notice_id, at, by))
+
+    def schedule_log_erasure(self, file_id: str, on: date) -> None:
+        """Keep the day the logs of an erased file go (EES Art 46(4))."""
+        self._kept.add(ScheduleLogErasure(file_id, on))
+
+    def logs_due_for_erasure(self, today: date, limit: int) -> list[int]:
+        """Logs whose erasure day has come, in the snapshot."""
+        return self._snapshot.logs_due_for_erasure(today, limit)
+
+    def erase_logs(self, log_ids: Sequence[int]) -> None:
+        """Keep the erasure of logs."""
+        self._kept.add(EraseLogs(tuple(log_ids)))
 
 
 class _PlannedIdentities:

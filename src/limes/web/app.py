@@ -16,6 +16,8 @@ from limes.admin.api import router as admin_api
 from limes.admin.pages import router as admin_pages
 from limes.ees.api import router as ees_api
 from limes.ees.api import web_service_router as ees_web_service_api
+from limes.ees.corrections_api import router as ees_corrections_api
+from limes.ees.corrections_pages import router as ees_corrections_pages
 from limes.ees.pages import router as ees_pages
 from limes.interop.cir.api import router as cir_api
 from limes.interop.cir.pages import router as cir_pages
@@ -61,9 +63,11 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(admin_api)
     app.include_router(ees_api)
     app.include_router(ees_web_service_api)
+    app.include_router(ees_corrections_api)
     app.include_router(shortstay_api)
     app.include_router(shortstay_pages)
     app.include_router(ees_pages)
+    app.include_router(ees_corrections_pages)
     app.include_router(mid_api)
     app.include_router(cir_api)
     app.include_router(mid_pages)

@@ -67,6 +67,13 @@ PAGES: tuple[PageLink, ...] = (
         "the overstayer list",
     ),
     PageLink(
+        "notices",
+        "Notices",
+        "/ees/notices",
+        frozenset({Role.BORDER_GUARD, Role.IMMIGRATION_AUTHORITY, Role.ADMINISTRATOR}),
+        "the EES notices to your Member State",
+    ),
+    PageLink(
         "mid",
         "Identity checks",
         "/mid/queue",
@@ -133,6 +140,8 @@ def page_for_path(path: str | None) -> PageLink | None:
     path = path.split("?", 1)[0]
     if path.startswith("/mid/"):
         return _BY_KEY["mid"]
+    if path.startswith("/ees/files/"):  # a file opened from the overstayer list
+        return _BY_KEY["overstayers"]
     return next((page for page in PAGES if page.path == path), None)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import orjson
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,6 +18,7 @@ from limes.cli import app
 from limes.db.engine import make_engine
 from limes.db.migrate import alembic_config, current, head, upgrade
 from limes.db.tables import metadata
+from limes.ees.adapters.sql_tables import access_log as ees_access_log
 from limes.interop.mid.adapters.sql import identity_json
 from limes.interop.mid.adapters.sql_tables import blocking_keys as mid_blocking_keys
 from limes.interop.mid.adapters.sql_tables import records as mid_records
@@ -138,3 +140,46 @@ def test_0006_rekeys_the_mid_records_with_the_conjunctive_keys(engine: Engine) -
     with engine.connect() as connection:
         keys = set(connection.execute(select(mid_blocking_keys.c.key)).scalars())
     assert keys == single_fact_keys(identity)
+
+
+def test_0014_names_the_file_of_every_line_already_logged(engine: Engine) -> None:
+    """EES Art 46(4): lines logged before 0014 get their file, or the day they go."""
+    upgrade(engine, "0011_ees_retention_indexes")
+    file_id = "F0123456789abcdef0123"
+    line = {
+        "user_id": "guard",
+        "role": "border_guard",
+        "authority": "FRA-PAF",
+        "purpose": "border_check",
+        "crossing_point": "FRA-CDG",
+        "query": "{}",
+    }
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(
+                sa.table(
+                    "ees_access_log",
+                    *(sa.column(k) for k in (*line, "at", "operation", "result_references")),
+                )
+            ),
+            [
+                {
+                    **line,
+                    "at": NOW,
+                    "operation": "record_entry",
+                    "result_references": f"{file_id} E1",
+                },
+                {**line, "at": NOW, "operation": "list_overstayers", "result_references": "E1 E2"},
+            ],
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                ees_access_log.c.operation, ees_access_log.c.subject, ees_access_log.c.erase_on
+            ).order_by(ees_access_log.c.log_id)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("record_entry", file_id, None),
+        ("list_overstayers", None, date(2032, 12, 7)),
+    ]

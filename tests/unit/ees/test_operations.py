@@ -8,7 +8,8 @@ import pytest
 
 from limes.core.clock import FixedClock
 from limes.core.errors import InvalidRequest
-from limes.ees.domain.models import RefusalReason, SuspensionScope
+from limes.ees.corrections import EesCorrections
+from limes.ees.domain.models import EvidenceKind, RefusalReason, SuspensionScope
 from limes.ees.domain.rules import RetentionAction
 from limes.ees.operations import EesOperations
 from limes.ees.ports import EesStore
@@ -37,16 +38,19 @@ def test_an_open_entry_is_flagged_the_day_after_the_authorised_stay(
 
 
 def test_rebutting_an_overstay_takes_it_off_the_list(
-    service: EesService, operations: EesOperations, clock: FixedClock
+    service: EesService, operations: EesOperations, store: EesStore, clock: FixedClock
 ) -> None:
+    """EES Art 20: the rebuttal needs its evidence; the record leaves the list."""
     entry = service.record_entry(GUARD, ADA.at()).entry
     assert entry is not None
     clock.advance(timedelta(days=100))
     operations.flag_overstays()
+    corrections = EesCorrections(store, clock)
+    left = entry.entry_at.date() + timedelta(days=30)
     with pytest.raises(InvalidRequest):
-        operations.rebut_overstay(GUARD, entry.record_id, "  ")
-    rebutted = operations.rebut_overstay(
-        GUARD, entry.record_id, "Exit stamp of 2026-07-30 at Oslo airport (Norway)"
+        corrections.rebut(GUARD, entry.record_id, EvidenceKind.EXIT_STAMP, "  ", left)
+    rebutted = corrections.rebut(
+        GUARD, entry.record_id, EvidenceKind.EXIT_STAMP, "Exit stamp at Oslo airport", left
     )
     assert rebutted.rebuttal is not None
     assert operations.overstayers(GUARD) == []

@@ -18,6 +18,9 @@ from limes.db.loop_guard import BlockingCallOnEventLoop, mark_serving_loop
 from limes.db.migrate import upgrade
 from limes.ees import planning
 from limes.ees.adapters.sql import SqlEesStore
+from limes.ees.corrections import EesCorrections
+from limes.ees.domain.errors import ExitWithoutEntry
+from limes.ees.domain.models import EvidenceKind
 from limes.ees.operations import EesOperations
 from limes.ees.outcomes import CrossingReceipt
 from limes.ees.ports import EesRepository, EesStore, EesUnitOfWork, IdempotentOutcome
@@ -69,16 +72,18 @@ def test_a_file_update_on_an_old_version_is_refused(service: EesService, store: 
     )
 
 
-def test_an_exit_racing_a_rebuttal_keeps_the_rebuttal(
+def test_an_exit_racing_a_rebuttal_keeps_the_proven_exit(
     service: EesService, operations: EesOperations, store: EesStore, clock: FixedClock
 ) -> None:
-    # The exit is decided on a snapshot taken before the rebuttal is stored; without a
-    # version check its update of the record would silently erase the rebuttal (EES Art 20).
+    """EES Art 20: an exit decided on a snapshot taken before a rebuttal was stored must
+    not overwrite the exit the rebuttal set; decided again, it finds no open entry."""
     entry = _entered(service).entry
     assert entry is not None
     clock.advance(timedelta(days=100))
     assert operations.flag_overstays() == [entry.record_id]
     exit_decision = service.exit_decision(GUARD, ADA.at())
+    corrections = EesCorrections(store, clock)
+    left = entry.entry_at.date() + timedelta(days=20)
     decided = 0
 
     def exit_while_a_rebuttal_lands(uow: EesUnitOfWork) -> CrossingReceipt:
@@ -87,18 +92,21 @@ def test_an_exit_racing_a_rebuttal_keeps_the_rebuttal(
         receipt = exit_decision(uow)
         if decided == 1:  # another officer stores a rebuttal meanwhile, on another thread
             rebut = threading.Thread(
-                target=operations.rebut_overstay,
-                args=(GUARD, entry.record_id, "Exit stamp at Oslo airport (Norway)"),
+                target=corrections.rebut,
+                args=(GUARD, entry.record_id, EvidenceKind.EXIT_STAMP, "Oslo airport", left),
             )
             rebut.start()
             rebut.join()
         return receipt
 
-    service.run(exit_while_a_rebuttal_lands)
+    with pytest.raises(ExitWithoutEntry):
+        service.run(exit_while_a_rebuttal_lands)
     assert decided == 2  # refused as stale once, decided again on fresh data
     stored = peek(store).ees.get_entry(entry.record_id)
     assert stored.exit_at is not None
-    assert stored.rebuttal == "Exit stamp at Oslo airport (Norway)"
+    assert stored.exit_at.date() == left
+    assert stored.exit_by_rebuttal
+    assert stored.rebuttal == "Oslo airport"
 
 
 def test_a_file_has_one_open_entry_on_every_store(service: EesService, store: EesStore) -> None:

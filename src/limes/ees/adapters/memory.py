@@ -8,10 +8,15 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
-from typing import TypeVar
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from limes.core.errors import Conflict, StaleWrite
+from limes.ees.domain.corrections import (
+    ErasureNotice,
+    StayDecision,
+    unattached_log_erasure_date,
+)
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
 from limes.ees.domain.rules import RetentionScan
 from limes.ees.planning import apply_now
@@ -23,13 +28,25 @@ T = TypeVar("T")
 
 
 @dataclass
+class _LogRow:
+    """An access-log line with its id and the day it goes (EES Art 46(4)), as in SQL."""
+
+    log_id: int
+    entry: AccessLogEntry
+    erase_on: date | None
+
+
+@dataclass
 class _Tables:
     files: dict[str, IndividualFile] = field(default_factory=dict)
     entries: dict[str, EntryExitRecord] = field(default_factory=dict)
     refusals: dict[str, RefusalRecord] = field(default_factory=dict)
     crossing_points: dict[str, CrossingPoint] = field(default_factory=dict)
-    access_log: list[AccessLogEntry] = field(default_factory=list)
+    access_log: list[_LogRow] = field(default_factory=list)
     outcomes: dict[tuple[str, str], IdempotentOutcome] = field(default_factory=dict)
+    stay_decisions: dict[str, StayDecision] = field(default_factory=dict)
+    notices: dict[str, ErasureNotice] = field(default_factory=dict)
+    last_log_id: int = 0
 
 
 class MemoryEesRepository:
@@ -195,8 +212,11 @@ class MemoryEesRepository:
         return sorted(due)
 
     def erase_entry(self, record_id: str) -> None:
-        """Erase an entry/exit record."""
+        """Erase an entry/exit record, its stay decisions and notices (as SQL)."""
         self._t.entries.pop(record_id, None)
+        for table in (self._t.stay_decisions, self._t.notices):
+            for key in [k for k, r in table.items() if r.record_id == record_id]:
+                del table[key]
 
     def erase_refusal(self, record_id: str) -> None:
         """Erase a refusal record."""
@@ -205,9 +225,15 @@ class MemoryEesRepository:
     def erase_file(self, file_id: str) -> None:
         """Erase a file and whatever records it still has."""
         self._t.files.pop(file_id, None)
-        for table in (self._t.entries, self._t.refusals):
-            for record_id in [k for k, r in table.items() if r.file_id == file_id]:
-                del table[record_id]
+        tables: tuple[dict[str, Any], ...] = (
+            self._t.entries,
+            self._t.refusals,
+            self._t.stay_decisions,
+            self._t.notices,
+        )
+        for table in tables:
+            for key in [k for k, r in table.items() if r.file_id == file_id]:
+                del table[key]
 
     def crossing_point(self, code: str) -> CrossingPoint | None:
         """The crossing point with this code, or None."""
@@ -222,12 +248,14 @@ class MemoryEesRepository:
         return sorted(self._t.crossing_points.values(), key=lambda c: c.code)
 
     def log_access(self, entry: AccessLogEntry) -> None:
-        """Append to the access log."""
-        self._t.access_log.append(entry)
+        """Append to the access log; a log naming no single file has its erasure day now."""
+        self._t.last_log_id += 1
+        erase_on = None if entry.subject else unattached_log_erasure_date(entry.at.date())
+        self._t.access_log.append(_LogRow(self._t.last_log_id, entry, erase_on))
 
     def access_log(self) -> list[AccessLogEntry]:
         """The access log, oldest first."""
-        return list(self._t.access_log)
+        return [row.entry for row in self._t.access_log]
 
     def idempotent_outcome(self, key: str, user_id: str) -> IdempotentOutcome | None:
         """What a user's Idempotency-Key recorded before, or None."""
@@ -242,6 +270,72 @@ class MemoryEesRepository:
         if (outcome.key, outcome.user_id) in self._t.outcomes:
             raise Conflict(f"the Idempotency-Key {outcome.key!r} was already used")
         self._t.outcomes[(outcome.key, outcome.user_id)] = outcome
+
+    def add_stay_decision(self, decision: StayDecision) -> None:
+        """Store a decision on an authorised stay.
+
+        Raises:
+            Conflict: the id is taken, or the record does not exist (as in SQL).
+        """
+        if decision.decision_id in self._t.stay_decisions:
+            raise Conflict(f"the EES already holds a decision {decision.decision_id!r}")
+        if decision.record_id not in self._t.entries:
+            raise Conflict(f"no entry/exit record {decision.record_id!r} for the decision")
+        self._t.stay_decisions[decision.decision_id] = decision
+
+    def stay_decisions(self, file_id: str) -> list[StayDecision]:
+        """The decisions on the file's authorised stays, oldest first."""
+        found = [d for d in self._t.stay_decisions.values() if d.file_id == file_id]
+        return sorted(found, key=lambda d: d.recorded_at)
+
+    def add_notice(self, notice: ErasureNotice) -> None:
+        """Put a notice in the outbox.
+
+        Raises:
+            Conflict: the id is taken, or the file does not exist (as in SQL).
+        """
+        if notice.notice_id in self._t.notices:
+            raise Conflict(f"the EES already holds a notice {notice.notice_id!r}")
+        self._require_file(notice.file_id)
+        self._t.notices[notice.notice_id] = notice
+
+    def notices(self, member_state: str | None, pending_only: bool) -> list[ErasureNotice]:
+        """The outbox of one Member State (None: every one), oldest first."""
+        found = [
+            n
+            for n in self._t.notices.values()
+            if (member_state is None or n.member_state == member_state)
+            and not (pending_only and n.acknowledged_at is not None)
+        ]
+        return sorted(found, key=lambda n: (n.created_at, n.notice_id))
+
+    def get_notice(self, notice_id: str) -> ErasureNotice | None:
+        """The notice with this id, or None."""
+        return self._t.notices.get(notice_id)
+
+    def acknowledge_notice(self, notice_id: str, at: datetime, by: str) -> None:
+        """Mark a notice as read, once: a later acknowledgement keeps the first."""
+        notice = self._t.notices.get(notice_id)
+        if notice is not None and notice.acknowledged_at is None:
+            self._t.notices[notice_id] = replace(notice, acknowledged_at=at, acknowledged_by=by)
+
+    def schedule_log_erasure(self, file_id: str, on: date) -> None:
+        """Set the day the logs of an erased file go."""
+        for row in self._t.access_log:
+            if row.entry.subject == file_id:
+                row.erase_on = on
+
+    def logs_due_for_erasure(self, today: date, limit: int) -> list[int]:
+        """Up to `limit` ids of logs whose erasure day has come, oldest first."""
+        due = [
+            r.log_id for r in self._t.access_log if r.erase_on is not None and r.erase_on <= today
+        ]
+        return due[:limit]
+
+    def erase_logs(self, log_ids: Sequence[int]) -> None:
+        """Erase these logs."""
+        gone = set(log_ids)
+        self._t.access_log = [r for r in self._t.access_log if r.log_id not in gone]
 
 
 @dataclass

@@ -47,16 +47,23 @@ from limes.ees.adapters.sql_tables import (
     entry_exit_records,
     entry_from_row,
     entry_values,
+    erasure_notices,
     file_from_row,
     file_values,
     individual_files,
+    notice_from_row,
+    notice_values,
     outcome_from_row,
     outcome_values,
     refusal_from_row,
     refusal_records,
     refusal_values,
+    stay_decision_from_row,
+    stay_decision_values,
+    stay_decisions,
     versioned,
 )
+from limes.ees.domain.corrections import ErasureNotice, StayDecision
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, IndividualFile, RefusalRecord
 from limes.ees.domain.rules import RetentionScan
 from limes.ees.planning import apply_now
@@ -257,7 +264,8 @@ class SqlEesRepository:
         return sorted(rows.scalars())
 
     def erase_entry(self, record_id: str) -> None:
-        """Erase an entry/exit record."""
+        """Erase an entry/exit record, its notices (its stay decisions cascade)."""
+        self._c.execute(delete(erasure_notices).where(erasure_notices.c.record_id == record_id))
         self._c.execute(
             delete(entry_exit_records).where(entry_exit_records.c.record_id == record_id)
         )
@@ -268,7 +276,7 @@ class SqlEesRepository:
 
     def erase_file(self, file_id: str) -> None:
         """Erase a file and whatever records it still has."""
-        for table in (entry_exit_records, refusal_records):
+        for table in (stay_decisions, erasure_notices, entry_exit_records, refusal_records):
             self._c.execute(delete(table).where(table.c.file_id == file_id))
         self._c.execute(delete(individual_files).where(individual_files.c.file_id == file_id))
 
@@ -326,6 +334,73 @@ class SqlEesRepository:
     def remember_outcomes(self, outcomes: Sequence[IdempotentOutcome]) -> None:
         """Remember what Idempotency-Keys recorded, in one statement."""
         self._c.execute(INSERT_OUTCOME, [outcome_values(outcome) for outcome in outcomes])
+
+    def add_stay_decision(self, decision: StayDecision) -> None:
+        """Store a decision on an authorised stay (EES Art 19)."""
+        self._c.execute(insert(stay_decisions), stay_decision_values(decision))
+
+    def stay_decisions(self, file_id: str) -> list[StayDecision]:
+        """The decisions on the file's authorised stays, oldest first."""
+        rows = self._c.execute(
+            select(stay_decisions)
+            .where(stay_decisions.c.file_id == file_id)
+            .order_by(stay_decisions.c.recorded_at)
+        )
+        return [stay_decision_from_row(row) for row in rows]
+
+    def add_notice(self, notice: ErasureNotice) -> None:
+        """Put a notice to a Member State in the outbox (EES Art 34)."""
+        self._c.execute(insert(erasure_notices), notice_values(notice))
+
+    def notices(self, member_state: str | None, pending_only: bool) -> list[ErasureNotice]:
+        """The outbox of one Member State (None: every one), oldest first."""
+        query = select(erasure_notices).order_by(
+            erasure_notices.c.created_at, erasure_notices.c.notice_id
+        )
+        if member_state is not None:
+            query = query.where(erasure_notices.c.member_state == member_state)
+        if pending_only:
+            query = query.where(erasure_notices.c.acknowledged_at.is_(None))
+        return [notice_from_row(row) for row in self._c.execute(query)]
+
+    def get_notice(self, notice_id: str) -> ErasureNotice | None:
+        """The notice with this id, or None."""
+        row = self._c.execute(
+            select(erasure_notices).where(erasure_notices.c.notice_id == notice_id)
+        ).first()
+        return notice_from_row(row) if row else None
+
+    def acknowledge_notice(self, notice_id: str, at: datetime, by: str) -> None:
+        """Mark a notice as read, once: a later acknowledgement keeps the first."""
+        self._c.execute(
+            update(erasure_notices)
+            .where(
+                erasure_notices.c.notice_id == notice_id,
+                erasure_notices.c.acknowledged_at.is_(None),
+            )
+            .values(acknowledged_at=at, acknowledged_by=by)
+        )
+
+    def schedule_log_erasure(self, file_id: str, on: date) -> None:
+        """Set the day the logs of an erased file go (EES Art 46(4)), by index."""
+        self._c.execute(
+            update(access_log).where(access_log.c.subject == file_id).values(erase_on=on)
+        )
+
+    def logs_due_for_erasure(self, today: date, limit: int) -> list[int]:
+        """Up to `limit` ids of logs whose erasure day has come, by index."""
+        rows = self._c.execute(
+            select(access_log.c.log_id)
+            .where(access_log.c.erase_on <= today)
+            .order_by(access_log.c.log_id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    def erase_logs(self, log_ids: Sequence[int]) -> None:
+        """Erase these logs."""
+        if log_ids:
+            self._c.execute(delete(access_log).where(access_log.c.log_id.in_(list(log_ids))))
 
 
 def _midnight(day: date) -> datetime:

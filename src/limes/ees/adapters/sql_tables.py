@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    false,
     insert,
     or_,
     select,
@@ -31,11 +32,18 @@ from sqlalchemy import (
 )
 
 from limes.db.metadata import UTCDateTime, metadata
+from limes.ees.domain.corrections import (
+    ErasureNotice,
+    StayDecision,
+    StayDecisionKind,
+    unattached_log_erasure_date,
+)
 from limes.ees.domain.models import (
     BorderType,
     Completeness,
     CrossingPoint,
     EntryExitRecord,
+    EvidenceKind,
     FingerprintStatus,
     IndividualFile,
     RecordSource,
@@ -118,6 +126,8 @@ entry_exit_records = Table(
     # A fall-back crossing that needs a person to look at it (EES Art 21).
     Column("review_reason", Text, nullable=True),
     Column("exit_source", String(_ENUM), nullable=True),
+    Column("rebuttal_kind", String(_ENUM), nullable=True),
+    Column("exit_by_rebuttal", Boolean, nullable=False, server_default=false()),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
     Index(
         "ix_ees_entry_exit_records_for_review",
@@ -176,6 +186,58 @@ access_log = Table(
     Column("crossing_point", String(32), nullable=True),
     Column("query", Text, nullable=False),
     Column("result_references", Text, nullable=False),
+    # The one file the line concerns, and the day it goes (EES Art 46(4)): set when the
+    # line names no single file, or when its file is erased.
+    Column("subject", String(64), nullable=True, index=True),
+    Column("erase_on", Date, nullable=True, index=True),
+)
+
+# Decisions on an authorised stay, entered in the entry/exit record (EES Art 19).
+stay_decisions = Table(
+    "ees_stay_decisions",
+    metadata,
+    Column("decision_id", String(64), primary_key=True),
+    Column(
+        "record_id",
+        String(64),
+        ForeignKey("ees_entry_exit_records.record_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("file_id", String(64), nullable=False, index=True),
+    Column("kind", String(_ENUM), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("authority", String, nullable=False),
+    Column("place", String, nullable=False),
+    Column("grounds", Text, nullable=False),
+    Column("previous_until", Date, nullable=False),
+    Column("new_until", Date, nullable=False),
+    Column("visa_sticker_number", String(32), nullable=True),
+    Column("revocation_reasons", String(16), nullable=False, server_default=""),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", String, nullable=False),
+)
+
+# The outbox of notices to the Member States (EES Art 34): read and acknowledged by the
+# authority of the Member State addressed.
+erasure_notices = Table(
+    "ees_erasure_notices",
+    metadata,
+    Column("notice_id", String(64), primary_key=True),
+    Column("member_state", String(3), nullable=False),
+    Column(
+        "file_id",
+        String(64),
+        ForeignKey("ees_individual_files.file_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("record_id", String(64), nullable=False),
+    Column("erasure_on", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("acknowledged_at", UTCDateTime, nullable=True),
+    Column("acknowledged_by", String, nullable=True),
+    Index("ix_ees_erasure_notices_member_state_created", "member_state", "created_at"),
 )
 
 idempotency_keys = Table(
@@ -321,6 +383,8 @@ def entry_from_row(row: Row[Any]) -> EntryExitRecord:
         entry_stamp=row.entry_stamp,
         exit_stamp=row.exit_stamp,
         erasure_notice_on=row.erasure_notice_on,
+        rebuttal_kind=EvidenceKind(row.rebuttal_kind) if row.rebuttal_kind else None,
+        exit_by_rebuttal=bool(row.exit_by_rebuttal),
         version=row.version,
         entry_date=row.entry_date,
         exit_date=row.exit_date,
@@ -353,6 +417,8 @@ def entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "entry_stamp": r.entry_stamp,
         "exit_stamp": r.exit_stamp,
         "erasure_notice_on": r.erasure_notice_on,
+        "rebuttal_kind": r.rebuttal_kind.value if r.rebuttal_kind else None,
+        "exit_by_rebuttal": r.exit_by_rebuttal,
         "version": r.version,
         "entry_date": r.entry_date,
         "exit_date": r.exit_date,
@@ -448,6 +514,8 @@ def access_values(entry: AccessLogEntry) -> dict[str, Any]:
         "crossing_point": entry.crossing_point,
         "query": json.dumps(entry.query, sort_keys=True),
         "result_references": " ".join(entry.result_references),
+        "subject": entry.subject,
+        "erase_on": None if entry.subject else unattached_log_erasure_date(entry.at.date()),
     }
 
 
@@ -467,4 +535,72 @@ def outcome_values(outcome: IdempotentOutcome) -> dict[str, Any]:
         "request_digest": outcome.request_digest,
         "record_id": outcome.record_id,
         "created_at": outcome.created_at,
+    }
+
+
+def stay_decision_from_row(row: Row[Any]) -> StayDecision:
+    """The decision on an authorised stay stored in this row."""
+    return StayDecision(
+        decision_id=row.decision_id,
+        record_id=row.record_id,
+        file_id=row.file_id,
+        kind=StayDecisionKind(row.kind),
+        decided_on=row.decided_on,
+        authority=row.authority,
+        place=row.place,
+        grounds=row.grounds,
+        previous_until=row.previous_until,
+        new_until=row.new_until,
+        visa_sticker_number=row.visa_sticker_number,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        revocation_reasons=tuple(RefusalReason(letter) for letter in row.revocation_reasons),
+    )
+
+
+def stay_decision_values(d: StayDecision) -> dict[str, Any]:
+    """The row that stores this decision on an authorised stay."""
+    return {
+        "decision_id": d.decision_id,
+        "record_id": d.record_id,
+        "file_id": d.file_id,
+        "kind": d.kind.value,
+        "decided_on": d.decided_on,
+        "authority": d.authority,
+        "place": d.place,
+        "grounds": d.grounds,
+        "previous_until": d.previous_until,
+        "new_until": d.new_until,
+        "visa_sticker_number": d.visa_sticker_number,
+        "revocation_reasons": "".join(d.revocation_reasons),
+        "recorded_at": d.recorded_at,
+        "recorded_by": d.recorded_by,
+    }
+
+
+def notice_from_row(row: Row[Any]) -> ErasureNotice:
+    """The notice stored in this row."""
+    return ErasureNotice(
+        notice_id=row.notice_id,
+        member_state=row.member_state,
+        file_id=row.file_id,
+        record_id=row.record_id,
+        erasure_on=row.erasure_on,
+        created_at=row.created_at,
+        acknowledged_at=row.acknowledged_at,
+        acknowledged_by=row.acknowledged_by,
+    )
+
+
+def notice_values(n: ErasureNotice) -> dict[str, Any]:
+    """The row that stores this notice."""
+    return {
+        "notice_id": n.notice_id,
+        "member_state": n.member_state,
+        "file_id": n.file_id,
+        "record_id": n.record_id,
+        "erasure_on": n.erasure_on,
+        "created_at": n.created_at,
+        "acknowledged_at": n.acknowledged_at,
+        "acknowledged_by": n.acknowledged_by,
     }

@@ -91,6 +91,16 @@ REFUSAL_REASON_TEXT: dict[RefusalReason, str] = {
 }
 
 
+class EvidenceKind(StrEnum):
+    """What proves that an overstay presumed by the EES did not happen (EES Art 20)."""
+
+    EXIT_STAMP = "exit_stamp"  # another state's exit stamp in the travel document
+    THIRD_COUNTRY_ENTRY_STAMP = "third_country_entry_stamp"  # entry into a third country
+    BOARDING_PASS = "boarding_pass"  # noqa: S105 - a kind of evidence, not a secret
+    TRANSPORT_TICKET = "transport_ticket"
+    OTHER = "other"
+
+
 class SuspensionScope(StrEnum):
     """How far the EES is suspended at a crossing point (Reg. (EU) 2025/1534 Art 5, 6)."""
 
@@ -172,6 +182,10 @@ class EntryExitRecord:
     exit_stamp: date | None = None
     # The day an overstayer was told their data will be erased (Art 34(4)): told once.
     erasure_notice_on: date | None = None
+    # What the rebuttal rests on (Art 20), and whether its exit date is the record's exit:
+    # an exit set by rebuttal, not by a border check.
+    rebuttal_kind: EvidenceKind | None = None
+    exit_by_rebuttal: bool = False
     # The stored revision this copy was read at (see `IndividualFile.version`): an exit
     # decided before a rebuttal was stored must not erase the rebuttal.
     version: int = 1

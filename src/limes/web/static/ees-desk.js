@@ -208,7 +208,8 @@
             h("td", {}, o.record.entry_crossing_point),
             h("td", {}, time(o.record.authorised_stay_until)),
             h("td", {}, h("span", { class: "chip chip-bad" }, `${plural(days)} since `, time(from))),
-            h("td", { class: "mono small" }, o.record.record_id));
+            h("td", { class: "mono small" },
+              h("a", { href: `/ees/files/${encodeURIComponent(o.file_id)}`, "data-testid": "overstayer-file" }, o.record.record_id)));
         }));
       }
     } catch {

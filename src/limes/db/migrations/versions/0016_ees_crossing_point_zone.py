@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_ees_crossing_point_zone"
-down_revision: str | Sequence[str] | None = "0011_ees_retention_indexes"
+down_revision: str | Sequence[str] | None = "0014_ees_corrections"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
