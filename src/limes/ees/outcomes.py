@@ -15,6 +15,7 @@ from limes.ees.domain.models import (
     IndividualFile,
     RefusalRecord,
 )
+from limes.ees.domain.scope import ScopeDecision, VisaStatus
 from limes.ees.ports import AccessLogEntry, VerificationOutcome
 from limes.interop.cir.models import IdentityFile
 
@@ -65,6 +66,10 @@ class BorderCheck:
     verification: VerificationOutcome | None
     assessment: StayAssessment | None
     warnings: tuple[str, ...]
+    # Who the EES registers (Art 2) and what the nationality says about the visa
+    # (Reg. (EU) 2018/1806); None on a replayed receipt.
+    scope: ScopeDecision | None = None
+    visa_status: VisaStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from limes.core.limits import (
     MAX_TEMPLATE_VECTOR_CHARS,
     MAX_TEMPLATES,
 )
+from limes.core.visa_lists import VisaExemption
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.border import Capture, CrossingRequest
 from limes.ees.domain.models import (
@@ -32,6 +33,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
+from limes.ees.domain.scope import ResidenceDocument, ScopeDecision, VisaStatus
 from limes.ees.outcomes import BorderCheck, CrossingReceipt
 from limes.shortstay import EntriesAllowed
 from limes.shortstay.schemas import IsoDate
@@ -113,6 +115,21 @@ class CrossingIn(BaseModel):
         description="The date of the stamp affixed alongside during the transition "
         "(Reg. (EU) 2025/1534 Art 5)",
     )
+    family_member: bool = Field(
+        default=False,
+        description="A family member of a Union citizen without a residence card (EES Art "
+        "2(1)(b)): registered without the calculator and the overstay flag",
+    )
+    residence_document: ResidenceDocument | None = Field(
+        default=None,
+        description="A residence card, residence permit or long-stay visa held: the EES "
+        "does not register the traveller (EES Art 2(3))",
+    )
+    visa_exemption: VisaExemption | None = Field(
+        default=None,
+        description="An exemption from the visa requirement of Reg. (EU) 2018/1806 Art "
+        "4(2) or 6(1) that applies to this Annex I national",
+    )
 
     def to_domain(self, today: date) -> CrossingRequest:
         """The service's request; synthetic capture is keyed by the document."""
@@ -140,6 +157,9 @@ class CrossingIn(BaseModel):
             traveller_kind=self.traveller_kind,
             stamp_date=self.stamp_date,
             sent_digest=self.sent_digest(),
+            family_member=self.family_member,
+            residence_document=self.residence_document,
+            visa_exemption=self.visa_exemption,
         )
 
     def sent_digest(self) -> str:
@@ -227,6 +247,9 @@ class FilePublic(BaseModel):
     fingerprint_status: str
     completeness: str
     created_at: datetime
+    family_member: bool = Field(
+        default=False, description="A family member of a Union citizen (EES Art 2(1)(b))"
+    )
 
 
 class VerificationPublic(BaseModel):
@@ -264,6 +287,15 @@ class EntryPublic(BaseModel):
     rebuttal: str | None
     entry_stamp: date | None = None
     exit_stamp: date | None = None
+    authority: str | None = Field(
+        default=None, description="The authority that admitted the traveller (EES Art 16(2))"
+    )
+    family_member: bool = Field(
+        default=False,
+        description="Entered as a family member of a Union citizen (EES Art 2(1)(b)): no "
+        "authorised stay is computed (Art 11) and no overstay is flagged (Art 12); "
+        "authorised_stay_until is then the day of entry",
+    )
 
 
 class RefusalPublic(BaseModel):
@@ -273,6 +305,33 @@ class RefusalPublic(BaseModel):
     refused_at: datetime
     crossing_point: str
     reasons: list[str]
+    authority: str | None = Field(
+        default=None, description="The authority that refused entry (EES Art 18)"
+    )
+
+
+class ScopePublic(BaseModel):
+    """Whether the EES registers the traveller (EES Art 2)."""
+
+    registered: bool
+    reason: str
+    article: str
+    explanation: str
+
+
+class VisaRequirementPublic(BaseModel):
+    """What the nationality says about the visa (Reg. (EU) 2018/1806 Annex I and II)."""
+
+    visa_required: bool | None = Field(
+        description="True: Annex I; false: Annex II; null: in neither annex"
+    )
+    annex: str | None
+    listing: str | None = Field(description="The annex, part and act that list the nationality")
+    traveller_kind: str
+    visa_missing: bool = Field(
+        description="A visa is required and none was given: refuse entry for reason C"
+    )
+    note: str | None
 
 
 class CrossingPointPublic(BaseModel):
@@ -302,6 +361,8 @@ class BorderCheckPublic(BaseModel):
     entries: list[EntryPublic]
     refusals: list[RefusalPublic]
     warnings: list[str]
+    scope: ScopePublic | None = None
+    visa_requirement: VisaRequirementPublic | None = None
 
 
 class ReceiptPublic(BaseModel):
@@ -346,6 +407,8 @@ def entry_public(r: EntryExitRecord) -> EntryPublic:
         rebuttal=r.rebuttal,
         entry_stamp=r.entry_stamp,
         exit_stamp=r.exit_stamp,
+        authority=r.authority,
+        family_member=r.family_member,
     )
 
 
@@ -356,6 +419,7 @@ def refusal_public(r: RefusalRecord) -> RefusalPublic:
         refused_at=r.refused_at,
         crossing_point=r.crossing_point,
         reasons=[reason.value for reason in r.reasons],
+        authority=r.authority,
     )
 
 
@@ -402,6 +466,7 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
                 fingerprint_status=f.fingerprint_status.value,
                 completeness=f.completeness.value,
                 created_at=f.created_at,
+                family_member=f.family_member,
             )
             if f
             else None
@@ -417,6 +482,29 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
         entries=[entry_public(r) for r in check.entries],
         refusals=[refusal_public(r) for r in check.refusals],
         warnings=list(check.warnings),
+        scope=_scope(check.scope) if check.scope else None,
+        visa_requirement=_visa_requirement(check.visa_status) if check.visa_status else None,
+    )
+
+
+def _scope(scope: ScopeDecision) -> ScopePublic:
+    return ScopePublic(
+        registered=scope.registered,
+        reason=scope.reason.value,
+        article=scope.article,
+        explanation=scope.explanation,
+    )
+
+
+def _visa_requirement(status: VisaStatus) -> VisaRequirementPublic:
+    listing = status.listing
+    return VisaRequirementPublic(
+        visa_required=status.visa_required,
+        annex=listing.annex.value if listing else None,
+        listing=listing.citation if listing else None,
+        traveller_kind=status.kind.value,
+        visa_missing=status.visa_missing,
+        note=status.note,
     )
 
 

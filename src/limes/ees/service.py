@@ -20,6 +20,7 @@ from limes.ees.border_checks import (
     complete_at_exit,
     file_for,
     log_access,
+    missing_visa,
     no_stay_reason,
     remember_outcome,
     replayed_receipt,
@@ -31,11 +32,9 @@ from limes.ees.domain.border import (
     biometrics_on_entry,
     read_document,
     require_active,
-    traveller_kind,
 )
 from limes.ees.domain.errors import (
     ExitWithoutEntry,
-    MissingVisa,
     NoStayPossible,
     SecondEntryWithoutExit,
 )
@@ -123,32 +122,45 @@ class EesService:
                     f"The entry of {open_entry.entry_at:%Y-%m-%d} at "
                     f"{open_entry.entry_crossing_point} has no exit: record the exit first."
                 )
-            kind = traveller_kind(request)
-            if kind is TravellerKind.VISA_HOLDER and request.visa is None:
-                raise MissingVisa(
-                    "A visa holder's entry needs the visa: give its sticker number, validity, "
-                    "duration of stay and entries.",
-                    [FieldError("visa", "required for a visa holder")],
-                )
-            assessment = check.assessment
-            assert assessment is not None  # noqa: S101 - set for every entry check
-            if assessment.authorised_until is None:
-                raise NoStayPossible(no_stay_reason(assessment))
+            assert check.visa_status is not None  # noqa: S101 - set by every check
+            kind = check.visa_status.kind
+            if check.visa_status.visa_missing or (
+                kind is TravellerKind.VISA_HOLDER and request.visa is None
+            ):
+                raise missing_visa(check.visa_status)
+            family_member = check.scope is not None and check.scope.family_member
+            if family_member:
+                # EES Art 11: no authorised stay is computed for a family member; the
+                # record keeps the entry day, from which Art 34(4) counts.
+                authorised_until = at.date()
+            else:
+                assessment = check.assessment
+                assert assessment is not None  # noqa: S101 - set for every entry check
+                if assessment.authorised_until is None:
+                    raise NoStayPossible(no_stay_reason(assessment))
+                authorised_until = assessment.authorised_until
             fingerprint_status, completeness = biometrics_on_entry(
                 check.crossing_point, request, kind, document, at.date()
             )
             individual_file, created = file_for(
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
             )
+            if individual_file.family_member is not family_member:
+                individual_file = replace(
+                    individual_file, family_member=family_member, updated_at=at
+                )
+                uow.ees.update_file(individual_file)
             record = EntryExitRecord(
                 record_id=new_id("E"),
                 file_id=individual_file.file_id,
                 entry_at=at,
                 entry_crossing_point=check.crossing_point.code,
-                authorised_stay_until=assessment.authorised_until,
+                authorised_stay_until=authorised_until,
                 source=source,
                 visa=request.visa,
                 entry_stamp=request.stamp_date,
+                authority=actor.authority,
+                family_member=family_member,
             )
             uow.ees.add_entry(record)
             remember_outcome(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
@@ -209,7 +221,9 @@ class EesService:
                         "traveller entered with a stamp only, give the stamp's entry date.",
                         [FieldError("stamp_entry_date", "give the date of the entry stamp")],
                     )
-                kind = traveller_kind(request)
+                assert check.visa_status is not None  # noqa: S101 - set by every check
+                kind = check.visa_status.kind
+                family_member = check.scope is not None and check.scope.family_member
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point, request, kind, document, at.date()
                 )
@@ -217,26 +231,33 @@ class EesService:
                     uow, check, document, kind, request, fingerprint_status, completeness, at, False
                 )
                 stamp_at = datetime.combine(stamp_entry_date, datetime.min.time(), at.tzinfo)
-                stamp_check = assess_entry(check.entries, stamp_entry_date, request.visa)
+                stamp_until = stamp_entry_date
+                if not family_member:  # EES Art 11 does not apply to family members
+                    stamp_check = assess_entry(check.entries, stamp_entry_date, request.visa)
+                    stamp_until = stamp_check.authorised_until or stamp_entry_date
                 open_entry = EntryExitRecord(
                     record_id=new_id("E"),
                     file_id=individual_file.file_id,
                     entry_at=stamp_at,
                     entry_crossing_point=check.crossing_point.code,
-                    authorised_stay_until=stamp_check.authorised_until or stamp_entry_date,
+                    authorised_stay_until=stamp_until,
                     source=RecordSource.STAMP,
                     visa=request.visa,
+                    family_member=family_member,
                 )
                 uow.ees.add_entry(open_entry)
                 check = replace(
                     check,
                     individual_file=individual_file,
                     entries=(*check.entries, open_entry),
-                    assessment=assess_exit((*check.entries, open_entry), open_entry, at.date()),
+                    assessment=None
+                    if family_member
+                    else assess_exit((*check.entries, open_entry), open_entry, at.date()),
                 )
             assert individual_file is not None  # noqa: S101 - found or created above
             assessment = check.assessment
-            assert assessment is not None  # noqa: S101 - set for every exit check
+            # Set for every exit check, except a family member's (EES Art 11, 12).
+            assert assessment is not None or open_entry.family_member  # noqa: S101
             closed = replace(
                 open_entry,
                 exit_at=at,
@@ -247,7 +268,7 @@ class EesService:
                     open_entry.authorised_stay_until.fromordinal(
                         open_entry.authorised_stay_until.toordinal() + 1
                     )
-                    if assessment.overstay_days
+                    if assessment is not None and assessment.overstay_days
                     else None
                 ),
             )
@@ -314,10 +335,12 @@ class EesService:
                 return replay
             check = border_check(uow, self._verifier, offered, Direction.ENTRY, document, at)
             keep = refusal_keeps_biometrics(reasons)
+            assert check.visa_status is not None  # noqa: S101 - set by every check
+            kind = check.visa_status.kind
             request = offered
             if keep:
                 fingerprint_status, completeness = biometrics_on_entry(
-                    check.crossing_point, request, traveller_kind(request), document, at.date()
+                    check.crossing_point, request, kind, document, at.date()
                 )
             else:
                 fingerprint_status, completeness = (
@@ -330,7 +353,7 @@ class EesService:
                 uow,
                 check,
                 document,
-                traveller_kind(request),
+                kind,
                 request,
                 fingerprint_status,
                 completeness,
@@ -344,6 +367,7 @@ class EesService:
                 crossing_point=check.crossing_point.code,
                 reasons=tuple(sorted(set(reasons))),
                 source=source,
+                authority=actor.authority,
             )
             uow.ees.add_refusal(refusal)
             uow.ees.update_file(

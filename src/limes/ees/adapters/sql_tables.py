@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    false,
     insert,
     or_,
     select,
@@ -77,6 +78,8 @@ individual_files = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("last_exit_or_refusal", Date, nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # EES Art 2(1)(b): a family member of a Union citizen at the last entry.
+    Column("family_member", Boolean, nullable=False, server_default=false()),
     # The retention job selects files by their last exit or refusal (EES Art 34(2)).
     Index("ix_ees_individual_files_last_exit_or_refusal", "last_exit_or_refusal"),
 )
@@ -110,6 +113,9 @@ entry_exit_records = Table(
     Column("exit_stamp", Date, nullable=True),
     Column("erasure_notice_on", Date, nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # EES Art 16(2): the authority that admitted the traveller, the family-member status.
+    Column("authority", String, nullable=True),
+    Column("family_member", Boolean, nullable=False, server_default=false()),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
     Index(
         "uq_ees_entry_exit_records_one_open_entry",
@@ -144,6 +150,8 @@ refusal_records = Table(
     Column("crossing_point", String(32), nullable=False),
     Column("reasons", String(16), nullable=False),
     Column("source", String(_ENUM), nullable=False),
+    # EES Art 18: the authority that refused entry.
+    Column("authority", String, nullable=True),
     # The retention job selects refusals by their date (EES Art 34(1)).
     Index("ix_ees_refusal_records_refused_at", "refused_at"),
 )
@@ -229,6 +237,16 @@ FILES_DUE_FOR_RETENTION = union(
     select(individual_files.c.file_id).where(
         individual_files.c.last_exit_or_refusal < bindparam("last_exit_before")
     ),
+    # Family members of Union citizens: a year after the exit (EES Art 34(4)).
+    select(_records.file_id).where(
+        _records.family_member.is_(True),
+        _records.exit_at.is_not(None),
+        _records.exit_at < bindparam("family_member_exited_before"),
+    ),
+    select(individual_files.c.file_id).where(
+        individual_files.c.family_member.is_(True),
+        individual_files.c.last_exit_or_refusal < bindparam("family_member_last_exit_before"),
+    ),
 )
 INSERT_OUTCOME = insert(idempotency_keys)
 
@@ -260,6 +278,7 @@ def file_from_row(row: Row[Any]) -> IndividualFile:
         updated_at=row.updated_at,
         last_exit_or_refusal=row.last_exit_or_refusal,
         version=row.version,
+        family_member=bool(row.family_member),
     )
 
 
@@ -275,6 +294,7 @@ def file_values(f: IndividualFile) -> dict[str, Any]:
         "updated_at": f.updated_at,
         "last_exit_or_refusal": f.last_exit_or_refusal,
         "version": f.version,
+        "family_member": f.family_member,
     }
 
 
@@ -307,6 +327,8 @@ def entry_from_row(row: Row[Any]) -> EntryExitRecord:
         exit_stamp=row.exit_stamp,
         erasure_notice_on=row.erasure_notice_on,
         version=row.version,
+        authority=row.authority,
+        family_member=bool(row.family_member),
     )
 
 
@@ -335,6 +357,8 @@ def entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "exit_stamp": r.exit_stamp,
         "erasure_notice_on": r.erasure_notice_on,
         "version": r.version,
+        "authority": r.authority,
+        "family_member": r.family_member,
     }
 
 
@@ -347,6 +371,7 @@ def refusal_from_row(row: Row[Any]) -> RefusalRecord:
         crossing_point=row.crossing_point,
         reasons=tuple(RefusalReason(letter) for letter in row.reasons),
         source=RecordSource(row.source),
+        authority=row.authority,
     )
 
 
@@ -359,6 +384,7 @@ def refusal_values(record: RefusalRecord) -> dict[str, Any]:
         "crossing_point": record.crossing_point,
         "reasons": "".join(record.reasons),
         "source": record.source.value,
+        "authority": record.authority,
     }
 
 

@@ -73,3 +73,10 @@ class EesInactive(Conflict):
 
     code = "ees-inactive"
     title = "The EES is not in operation at this crossing point"
+
+
+class NotInEesScope(InvalidRequest):
+    """The EES does not register this traveller (EES Art 2): nothing is recorded."""
+
+    code = "ees-not-in-scope"
+    title = "Not registered in the EES"

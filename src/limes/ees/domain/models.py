@@ -136,6 +136,9 @@ class IndividualFile:
     # The stored revision this copy was read at: a change decided on an older one is
     # refused, so two desks cannot silently undo each other's work.
     version: int = 1
+    # A family member of a Union citizen at the last entry (Art 2(1)(b)): no calculator
+    # (Art 11), no overstay flag (Art 12), one year's retention (Art 34(4)).
+    family_member: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,16 @@ class EntryExitRecord:
     # The stored revision this copy was read at (see `IndividualFile.version`): an exit
     # decided before a rebuttal was stored must not erase the rebuttal.
     version: int = 1
+    # Art 16(2): the authority that admitted the traveller, and the family-member status.
+    # A family member's entry has no authorised stay (Art 11 does not apply): its
+    # `authorised_stay_until` holds the entry day, from which Art 34(4) counts.
+    authority: str | None = None
+    family_member: bool = False
+
+    @property
+    def stay_limit(self) -> date | None:
+        """The end of the authorised stay, or None for a family member (EES Art 11)."""
+        return None if self.family_member else self.authorised_stay_until
 
     @property
     def is_open(self) -> bool:
@@ -179,3 +192,4 @@ class RefusalRecord:
     crossing_point: str
     reasons: tuple[RefusalReason, ...]
     source: RecordSource = RecordSource.EES
+    authority: str | None = None  # Art 18: the authority that refused entry
