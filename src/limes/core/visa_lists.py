@@ -41,6 +41,7 @@ from types import MappingProxyType
 
 __all__ = [
     "CODIFICATION_APPLIES_FROM",
+    "LISTS_AS_OF",
     "VISA_EXEMPTIONS",
     "VISA_LISTINGS",
     "Annex",
@@ -51,6 +52,10 @@ __all__ = [
     "listings_on",
     "visa_requirement",
 ]
+
+# The day of the consolidated text the lists follow (CELEX 02018R1806-20240804): the
+# state of the lists for callers with no date of their own, such as the simulator.
+LISTS_AS_OF = date(2024, 8, 4)
 
 # Reg. (EU) 2018/1806 Art 13: in force on the twentieth day after its publication
 # in the Official Journal of 28 November 2018.

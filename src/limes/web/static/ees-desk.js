@@ -127,6 +127,7 @@
       detail: data.detail || "The server could not answer this request.",
       errors: Array.isArray(data.errors) ? data.errors : [],
       status: response ? response.status : 0,
+      code: data.code || null,
     };
   };
 
@@ -234,6 +235,8 @@
       mrz: $("#mrz"), mrzShape: $("#mrz-shape"), mrzError: $("#mrz-error"),
       visaPanel: $("#visa-panel"), visaSticker: $("#visa-sticker"), visaFrom: $("#visa-from"), visaUntil: $("#visa-until"),
       visaDuration: $("#visa-duration"), visaEntries: $("#visa-entries"), visaLtv: $("#visa-ltv"),
+      statusPanel: $("#status-panel"), familyMember: $("#family-member"),
+      residenceDocument: $("#residence-document"), visaExemption: $("#visa-exemption"),
       check: $("#check"), clear: $("#clear"), problem: $("#problem"),
       recordEntry: $("#record-entry"), recordExit: $("#record-exit"), recordRefusal: $("#record-refusal"),
       outcome: $("#outcome"), empty: $("#result-empty"), result: $("#result"),
@@ -436,6 +439,10 @@
       if (fingerprints) body.capture.fingerprint_status = fingerprints;
       const visa = visaBody();
       if (visa) body.visa = visa;
+      // What the guard states about the traveller (EES Art 2; Reg. (EU) 2018/1806 Art 4, 6).
+      if (el.familyMember.checked) body.family_member = true;
+      if (el.residenceDocument.value) body.residence_document = el.residenceDocument.value;
+      if (el.visaExemption.value) body.visa_exemption = el.visaExemption.value;
       return body;
     };
 
@@ -477,7 +484,8 @@
         box.hidden = false;
         const input = $(`[data-path="${CSS.escape(path)}"]`, desk) || $(`[data-path="${CSS.escape(path.split(".")[0])}"]`, desk);
         if (input) input.setAttribute("aria-invalid", "true");
-        if (path.startsWith("visa")) el.visaPanel.open = true;
+        if (path.startsWith("visa.") || path === "visa") el.visaPanel.open = true;
+        if (path === "residence_document") el.statusPanel.open = true;
       }
       fill(el.problem,
         h("strong", { "data-testid": "problem-title" }, p.title),
@@ -503,6 +511,13 @@
       fill(el.warnings);
       fill(el.timeline);
       fill(el.history);
+    };
+
+    /** EES Art 2: a traveller the EES does not register; nothing can be recorded. */
+    const showNotInScope = (p) => {
+      fill(el.empty,
+        h("p", { class: "not-in-scope", "data-testid": "not-in-scope" }, h("strong", {}, `${p.title}.`)),
+        h("p", { "data-testid": "not-in-scope-detail" }, p.detail));
     };
 
     const KIND = { visa_exempt: "visa exempt", visa_holder: "visa holder" };
@@ -546,11 +561,27 @@
 
     const renderVerdict = (check) => {
       const a = check.assessment;
+      const vr = check.visa_requirement;
+      if (check.scope && check.scope.reason === "family_member") {
+        // EES Art 2(1)(b): registered, but Art 11 (calculator) and Art 12 (overstay) do not apply.
+        el.verdict.className = "verdict tone-ok";
+        el.verdict.dataset.tone = "ok";
+        fill(el.verdict,
+          h("p", { class: "v-kicker" }, `Family member of a Union citizen · ${check.scope.article}`),
+          h("p", { class: "v-lead", "data-testid": "verdict-family-member" }, check.direction === "entry" ? "Entry: no 90/180-day limit" : "Exit: no overstay check"),
+          h("p", { class: "v-explanation", "data-testid": "verdict-explanation" }, check.scope.explanation));
+        return;
+      }
       let tone = "ok";
       let lead;
       const figures = [];
+      const visaMissing = check.direction === "entry" && vr && vr.visa_missing;
       if (check.direction === "entry") {
-        if (a && a.authorised_until) {
+        if (visaMissing) {
+          // Reg. (EU) 2018/1806 Art 3(1): the nationality requires a visa and none was given.
+          tone = "refused";
+          lead = h("p", { class: "v-lead", "data-testid": "verdict-visa-missing" }, "Visa required: none presented");
+        } else if (a && a.authorised_until) {
           lead = h("p", { class: "v-lead" }, "Entry: up to ", h("b", { "data-testid": "verdict-max-stay" }, String(a.max_stay_days)), ` ${a.max_stay_days === 1 ? "day" : "days"}`);
           figures.push(figure("Authorised stay until", time(a.authorised_until), null, "verdict-until"));
         } else {
@@ -582,7 +613,7 @@
         lead,
         figures.length ? h("div", { class: "v-figures" }, figures) : null,
         h("p", { class: "v-explanation", "data-testid": "verdict-explanation" },
-          a ? a.explanation : "No entry without an exit is on record for this document: an exit needs an entry (or the date of the entry stamp, Art 22)."));
+          visaMissing ? vr.note : a ? a.explanation : "No entry without an exit is on record for this document: an exit needs an entry (or the date of the entry stamp, Art 22)."));
     };
 
     const renderVerification = (check) => {
@@ -954,6 +985,7 @@
           const p = problemOf(response);
           state.invalidMrz = p.errors.some((e) => String(e.field || "").startsWith("mrz")) ? mrzText() : null;
           resetResult(true);
+          if (p.code === "ees-not-in-scope") showNotInScope(p);
           showProblem(p);
         }
       } catch {
@@ -1106,6 +1138,10 @@
       el.visaEntries.value = "multiple";
       el.visaLtv.checked = false;
       el.visaPanel.open = false;
+      el.familyMember.checked = false;
+      el.residenceDocument.value = "";
+      el.visaExemption.value = "";
+      el.statusPanel.open = false;
       $('input[name="fingerprints"][value=""]').checked = true;
       clearErrors();
       resetResult();
@@ -1133,6 +1169,7 @@
       const c = state.check;
       if (c && c.direction === "entry" && c.assessment && !c.assessment.authorised_until) suggested.add("F");
       if (c && c.traveller.expired) suggested.add("A");
+      if (c && c.direction === "entry" && c.visa_requirement && c.visa_requirement.visa_missing) suggested.add("C");
       for (const box of reasonBoxes()) {
         box.checked = false;
         box.closest("label").querySelector(".suggested").hidden = !suggested.has(box.value);
@@ -1239,6 +1276,12 @@
         input.removeAttribute("aria-invalid");
         const box = $(`.field-error[data-error-path="${CSS.escape(input.dataset.path)}"]`, desk);
         if (box) box.hidden = true;
+      });
+    }
+    // A changed status changes the answer (EES Art 2; Reg. (EU) 2018/1806): check again.
+    for (const input of [el.familyMember, el.residenceDocument, el.visaExemption]) {
+      input.addEventListener("change", () => {
+        if (mrzLines().length > 0 && state.point) runCheck({ force: true });
       });
     }
     for (const radio of $$('input[name="fingerprints"]', desk)) {
