@@ -51,8 +51,12 @@ def test_annex_ii_nationals_and_entities_are_exempt_art_4_1(nationality: str, pa
 def test_kosovo_moves_to_annex_ii_on_1_january_2024_reg_2023_850() -> None:
     before = visa_requirement("RKS", date(2023, 12, 31))
     after = visa_requirement("RKS", date(2024, 1, 1))
-    assert before is not None and before.visa_required and before.part == 2
-    assert after is not None and not after.visa_required and after.part == 4
+    assert before is not None
+    assert before.visa_required
+    assert before.part == 2
+    assert after is not None
+    assert not after.visa_required
+    assert after.part == 4
     assert after.act == "Reg. (EU) 2023/850"
     assert "2023/850" in after.citation
     # XKX, the ISO user-assigned code, is the same entity.
@@ -62,7 +66,8 @@ def test_kosovo_moves_to_annex_ii_on_1_january_2024_reg_2023_850() -> None:
 def test_the_united_kingdom_is_in_annex_ii_only_after_the_transition_reg_2019_592() -> None:
     assert visa_requirement("GBR", date(2020, 12, 31)) is None
     listing = visa_requirement("GBR", date(2021, 1, 1))
-    assert listing is not None and listing.act == "Reg. (EU) 2019/592"
+    assert listing is not None
+    assert listing.act == "Reg. (EU) 2019/592"
 
 
 @pytest.mark.parametrize("nationality", ["FRA", "D", "DEU", "UTO", "EUE"])
@@ -88,9 +93,13 @@ def test_every_listed_code_is_a_known_country_code_and_listed_once_a_day() -> No
 
 def test_notes_carry_the_limits_of_an_exemption() -> None:
     serbia = visa_requirement("SRB", TODAY)
-    assert serbia is not None and serbia.note is not None and "Koordinaciona" in serbia.note
+    assert serbia is not None
+    assert serbia.note is not None
+    assert "Koordinaciona" in serbia.note
     vanuatu = visa_requirement("VUT", TODAY)
-    assert vanuatu is not None and vanuatu.note is not None and "2023/222" in vanuatu.note
+    assert vanuatu is not None
+    assert vanuatu.note is not None
+    assert "2023/222" in vanuatu.note
 
 
 def test_each_exemption_names_its_article() -> None:
@@ -108,14 +117,19 @@ def test_union_citizens_art_20_tfeu(nationality: str) -> None:
 
 @pytest.mark.parametrize(
     ("nationality", "basis"),
-    [("ISL", FreeMovementBasis.EEA), ("NOR", FreeMovementBasis.EEA), ("LIE", FreeMovementBasis.EEA)]
-    + [("CHE", FreeMovementBasis.SWITZERLAND)],
+    [
+        ("ISL", FreeMovementBasis.EEA),
+        ("NOR", FreeMovementBasis.EEA),
+        ("LIE", FreeMovementBasis.EEA),
+        ("CHE", FreeMovementBasis.SWITZERLAND),
+    ],
 )
 def test_eea_and_swiss_nationals_move_freely_but_are_not_union_citizens(
     nationality: str, basis: FreeMovementBasis
 ) -> None:
     status = free_movement_status(nationality, TODAY)
-    assert status is not None and status.basis is basis
+    assert status is not None
+    assert status.basis is basis
     assert not is_union_citizen(nationality, TODAY)
 
 

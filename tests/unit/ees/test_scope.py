@@ -71,7 +71,8 @@ def test_art_2_a_french_passport_is_refused_saying_why(service: EesService) -> N
     with pytest.raises(NotInEesScope) as raised:
         service.record_entry(GUARD, Traveller(number="F0000001", nationality="FRA").at())
     message = str(raised.value)
-    assert "France" in message and "citizen of the Union" in message
+    assert "France" in message
+    assert "citizen of the Union" in message
     assert "third-country nationals only" in message
     assert [e.field for e in raised.value.errors] == ["mrz.nationality"]
 
@@ -91,12 +92,15 @@ def test_reg_2018_1806_art_3_an_annex_i_national_without_a_visa_is_refused_with_
     service: EesService, store: EesStore
 ) -> None:
     check = service.check(GUARD, SINGH.at(), Direction.ENTRY)
-    assert check.visa_status is not None and check.visa_status.visa_missing
+    assert check.visa_status is not None
+    assert check.visa_status.visa_missing
     assert any("reason C" in w for w in check.warnings)
     with pytest.raises(MissingVisa) as raised:
         service.record_entry(GUARD, SINGH.at())
     message = str(raised.value)
-    assert "India" in message and "Annex I" in message and "reason C" in message
+    assert "India" in message
+    assert "Annex I" in message
+    assert "reason C" in message
     _nothing_stored(store)
     # The refusal the error suggests is recorded, as a visa holder's file (Art 16).
     refused = service.record_refusal(GUARD, SINGH.at(), [RefusalReason.C])
@@ -127,9 +131,7 @@ def test_reg_2018_1806_art_6_1_a_stated_exemption_makes_an_annex_i_national_visa
     service: EesService, store: EesStore
 ) -> None:
     # Visa-exempt: the file is made under EES Art 17, with fingerprints.
-    diplomat = replace(
-        SINGH.at(face_only=True), visa_exemption=VisaExemption.DIPLOMATIC_PASSPORT
-    )
+    diplomat = replace(SINGH.at(face_only=True), visa_exemption=VisaExemption.DIPLOMATIC_PASSPORT)
     with pytest.raises(MissingBiometrics):
         service.record_entry(GUARD, diplomat)
     receipt = service.record_entry(
@@ -165,7 +167,8 @@ def test_visa_status_follows_the_nationality_not_the_visa_shown() -> None:
     assert visa_status("IND", TODAY, visa_presented=False).kind is TravellerKind.VISA_HOLDER
     assert visa_status("USA", TODAY, visa_presented=False).kind is TravellerKind.VISA_EXEMPT
     unlisted = visa_status("UTO", TODAY, visa_presented=False)
-    assert unlisted.listing is None and unlisted.note is not None
+    assert unlisted.listing is None
+    assert unlisted.note is not None
 
 
 def _family_member(request: CrossingRequest) -> CrossingRequest:
@@ -187,7 +190,8 @@ def test_art_2_1_b_a_family_member_is_registered_without_calculator_and_with_the
     individual_file = peek(store).ees.get_file(receipt.file_id)
     assert individual_file.family_member
     stored = peek(store).ees.get_entry(receipt.record_id)
-    assert stored.family_member and stored.authority == GUARD.authority
+    assert stored.family_member
+    assert stored.authority == GUARD.authority
 
 
 def test_art_12_a_family_member_is_never_flagged_as_an_overstayer(
@@ -201,7 +205,8 @@ def test_art_12_a_family_member_is_never_flagged_as_an_overstayer(
     exit_check = service.check(GUARD, _family_member(spouse.at()), Direction.EXIT)
     assert exit_check.assessment is None
     closed = service.record_exit(GUARD, _family_member(spouse.at()))
-    assert closed.entry is not None and closed.entry.overstay_from is None
+    assert closed.entry is not None
+    assert closed.entry.overstay_from is None
 
 
 def test_art_34_4_a_family_members_records_and_file_go_one_year_after_the_exit(
@@ -211,7 +216,8 @@ def test_art_34_4_a_family_members_records_and_file_go_one_year_after_the_exit(
     receipt = service.record_entry(GUARD, _family_member(spouse.at()))
     clock.advance(timedelta(days=20))
     closed = service.record_exit(GUARD, _family_member(spouse.at()))
-    assert closed.entry is not None and closed.entry.exit_at is not None
+    assert closed.entry is not None
+    assert closed.entry.exit_at is not None
     exit_at = closed.entry.exit_at
     clock.set(exit_at.replace(year=exit_at.year + 1) - timedelta(days=1))
     assert operations.run_retention().steps == ()
