@@ -108,8 +108,25 @@ def test_art_2_1_b_a_family_member_is_recorded_without_the_90_180_limit(
     settled(page)
     page.keyboard.press("F8")
     expect(page.get_by_test_id("outcome")).to_contain_text("Entry recorded")
+    expect(page.get_by_test_id("history-entry")).to_contain_text("family member: no limit")
+
+    # EES Art 12: 120 days later there is no overstay to flag, at exit either.
+    page.get_by_test_id("clock-days").fill("120")
+    page.get_by_test_id("clock-advance").click()
+    expect(page.get_by_test_id("clock-date")).to_contain_text("23 Mar 2027")
+    # The status recorded at entry decides at exit, whether or not the guard states it again.
+    page.get_by_test_id("family-member").uncheck()
+    settled(page)
+    page.keyboard.press("F3")
+    expect(page.get_by_test_id("verdict-family-member")).to_have_text("Exit: no overstay check")
+    settled(page)
+    page.keyboard.press("F9")
+    expect(page.get_by_test_id("outcome")).to_contain_text("Exit recorded")
+    expect(page.get_by_test_id("history-entry")).not_to_contain_text("overstay")
     check = border_check(page, mrz)
     assert check["file"]["family_member"] is True
     (entry,) = check["entries"]
     assert entry["family_member"] is True
     assert entry["authority"]
+    assert entry["overstay_from"] is None
+    assert entry["exit_at"].startswith("2027-03-23")

@@ -562,14 +562,17 @@
     const renderVerdict = (check) => {
       const a = check.assessment;
       const vr = check.visa_requirement;
-      if (check.scope && check.scope.reason === "family_member") {
+      const openEntry = check.entries.find((e) => !e.exit_at);
+      const familyExit = check.direction === "exit" && openEntry && openEntry.family_member;
+      if ((check.scope && check.scope.reason === "family_member") || familyExit) {
         // EES Art 2(1)(b): registered, but Art 11 (calculator) and Art 12 (overstay) do not apply.
         el.verdict.className = "verdict tone-ok";
         el.verdict.dataset.tone = "ok";
         fill(el.verdict,
-          h("p", { class: "v-kicker" }, `Family member of a Union citizen · ${check.scope.article}`),
+          h("p", { class: "v-kicker" }, "Family member of a Union citizen · EES Art 2(1)(b)"),
           h("p", { class: "v-lead", "data-testid": "verdict-family-member" }, check.direction === "entry" ? "Entry: no 90/180-day limit" : "Exit: no overstay check"),
-          h("p", { class: "v-explanation", "data-testid": "verdict-explanation" }, check.scope.explanation));
+          h("p", { class: "v-explanation", "data-testid": "verdict-explanation" },
+            "Registered in the EES, but the calculator (Art 11) and the overstay flag (Art 12) do not apply; the records are kept one year (Art 34(4))."));
         return;
       }
       let tone = "ok";
@@ -657,7 +660,10 @@
         rows.push([e.entry_at, h("tr", { "data-testid": "history-entry" },
           h("td", {}, formatInstant(e.entry_at), h("small", {}, ` · ${e.entry_crossing_point}`)),
           h("td", {}, e.exit_at ? [formatInstant(e.exit_at), h("small", {}, ` · ${e.exit_crossing_point}`)] : "–"),
-          h("td", {}, time(e.authorised_stay_until), e.visa_sticker_number ? h("small", {}, ` · visa ${e.visa_sticker_number}`) : null),
+          h("td", {}, e.family_member
+            // EES Art 2(1)(b), 11: no authorised stay is computed for a family member.
+            ? chip("chip-info", "family member: no limit")
+            : time(e.authorised_stay_until), e.visa_sticker_number ? h("small", {}, ` · visa ${e.visa_sticker_number}`) : null),
           h("td", {}, status, source ? " " : null, source),
           h("td", { class: "mono small" }, e.record_id))]);
       }
@@ -707,7 +713,7 @@
       if (a && a.next_entry) end = Math.max(end, dayNumber(a.next_entry.date) + Math.min(a.next_entry.days, 20));
       if (open) {
         start = Math.min(start, dayNumber(open.entry_at));
-        end = Math.max(end, dayNumber(open.authorised_stay_until));
+        if (!open.family_member) end = Math.max(end, dayNumber(open.authorised_stay_until));
       }
       start -= 4;
       end += 6;
@@ -748,7 +754,7 @@
           hidden += 1;
           continue;
         }
-        const auth = dayNumber(e.authorised_stay_until);
+        const auth = e.family_member ? Infinity : dayNumber(e.authorised_stay_until); // Art 11, 12
         const overFrom = e.overstay_from ? dayNumber(e.overstay_from) : to > auth ? auth + 1 : null;
         const lawfulTo = overFrom !== null ? Math.min(to, overFrom - 1) : to;
         const label = `Stay ${formatDate(e.entry_at)} – ${e.exit_at ? formatDate(e.exit_at) : "(no exit yet)"} at ${e.entry_crossing_point}`;
@@ -800,7 +806,7 @@
             s("text", { x: Math.min(x(nd) + 4, W - RIGHT - 4), y: Y.crossing - 3, class: "tl-small", "text-anchor": x(nd) + 120 > W ? "end" : "start" }, `next entry ${formatDate(a.next_entry.date)}`));
           }
         }
-      } else if (open) {
+      } else if (open && !open.family_member) {
         const from = dayNumber(open.entry_at);
         const auth = dayNumber(open.authorised_stay_until);
         svg.append(
