@@ -107,7 +107,11 @@ class CrossingIn(BaseModel):
     crossing_point: str = Field(
         min_length=1, max_length=MAX_CROSSING_POINT_CHARS, examples=["FRA-CDG"]
     )
-    traveller_kind: TravellerKind | None = None
+    traveller_kind: TravellerKind | None = Field(
+        default=None,
+        description="Optional: the nationality decides it (Reg. (EU) 2018/1806 Annex I and "
+        "II); a kind that contradicts the lists is refused",
+    )
     visa: VisaIn | None = None
     capture: CaptureIn = Field(default_factory=CaptureIn)
     stamp_date: IsoDate | None = Field(
