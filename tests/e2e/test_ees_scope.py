@@ -70,6 +70,8 @@ def test_reg_2018_1806_an_indian_passport_without_a_visa_is_told_to_refuse_for_r
     expect(page.get_by_test_id("verdict")).to_have_attribute("data-tone", "refused")
     expect(page.get_by_test_id("verdict-explanation")).to_contain_text("India")
     expect(page.get_by_test_id("verdict-explanation")).to_contain_text("reason C")
+    # No stay is drawn for a traveller who cannot be admitted without the visa.
+    expect(page.get_by_test_id("timeline").get_by_test_id("timeline-allowed")).to_have_count(0)
     settled(page)
 
     page.keyboard.press("F8")

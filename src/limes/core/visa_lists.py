@@ -102,6 +102,13 @@ class VisaListing:
         amended = "" if self.act == ACT else f", as amended by {self.act}"
         return f"{ACT} Annex {self.annex.value} Part {self.part}{amended}"
 
+    @property
+    def reference(self) -> str:
+        """The article and the annex in one citation, e.g. "Art 3(1) and Annex I Part 1"."""
+        article = "Art 3(1)" if self.visa_required else "Art 4(1)"
+        amended = "" if self.act == ACT else f", as amended by {self.act}"
+        return f"{ACT} {article} and Annex {self.annex.value} Part {self.part}{amended}"
+
     def applies_on(self, on: date) -> bool:
         """Whether the listing was in force on `on`."""
         return self.since <= on and (self.until is None or on <= self.until)

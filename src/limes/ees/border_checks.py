@@ -357,7 +357,7 @@ def missing_visa(status: VisaStatus) -> MissingVisa:
         )
     return MissingVisa(
         f"No visa: nationals of {listing.name} must hold a visa to cross the external "
-        f"borders ({listing.citation}, {listing.article}). Give the visa's sticker number, "
+        f"borders ({listing.reference}). Give the visa's sticker number, "
         "validity, duration of stay and entries; or state an exemption the law knows "
         "(visa_exemption); or refuse entry for reason C (no valid visa or residence permit).",
         [FieldError("visa", f"required: {listing.name} is in Annex I ({listing.citation})")],

@@ -34,6 +34,7 @@ def test_annex_i_nationals_need_a_visa_art_3_1(nationality: str) -> None:
     assert listing.annex is Annex.VISA_REQUIRED
     assert listing.visa_required
     assert listing.article == "Reg. (EU) 2018/1806 Art 3(1)"
+    assert listing.reference.startswith("Reg. (EU) 2018/1806 Art 3(1) and Annex I Part ")
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,10 @@ class MissingBiometrics(InvalidRequest):
 
 
 class MissingVisa(InvalidRequest):
-    """A visa holder's entry needs the visa's details."""
+    """A visa holder's entry needs the visa's details (Reg. (EU) 2018/1806 Art 3(1))."""
 
     code = "ees-missing-visa"
-    title = "Visa details missing"
+    title = "Visa required"
 
 
 class IdempotencyKeyReused(Conflict):

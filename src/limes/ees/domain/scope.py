@@ -200,7 +200,7 @@ def visa_status(
             )
             return VisaStatus(TravellerKind.VISA_EXEMPT, listing, False, note)
         note = (
-            f"{listing.name}: a visa is required ({listing.citation}, {listing.article}) and "
+            f"{listing.name}: a visa is required ({listing.reference}) and "
             "none was presented: refuse entry for reason C (no valid visa) unless the "
             "traveller is exempt."
         )

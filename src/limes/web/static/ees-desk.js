@@ -790,7 +790,9 @@
         const after = x(to + 1) + textWidth < W;
         return s("text", { x: after ? x(to + 1) + 6 : x(from) - 6, y: ty, "text-anchor": after ? "start" : "end", class: `tl-label ${cls}` }, text);
       };
-      if (check.direction === "entry") {
+      // Reg. (EU) 2018/1806 Art 3(1): without the visa the nationality requires, no stay is drawn.
+      const visaMissing = check.visa_requirement && check.visa_requirement.visa_missing;
+      if (check.direction === "entry" && !visaMissing) {
         if (a && a.authorised_until) {
           const until = dayNumber(a.authorised_until);
           svg.append(
