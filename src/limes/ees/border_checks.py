@@ -356,9 +356,9 @@ def missing_visa(status: VisaStatus) -> MissingVisa:
             [FieldError("visa", "required for a visa holder")],
         )
     return MissingVisa(
-        f"No visa: nationals of {listing.name} must hold a visa to cross the external "
-        f"borders ({listing.reference}). Give the visa's sticker number, "
-        "validity, duration of stay and entries; or state an exemption the law knows "
-        "(visa_exemption); or refuse entry for reason C (no valid visa or residence permit).",
-        [FieldError("visa", f"required: {listing.name} is in Annex I ({listing.citation})")],
+        f"No visa: {status.who} must hold a visa to cross the external borders "
+        f"({status.basis}). Give the visa's sticker number, validity, duration of stay "
+        "and entries; or state an exemption the law knows (visa_exemption); or refuse "
+        "entry for reason C (no valid visa or residence permit).",
+        [FieldError("visa", f"required: {listing.name} is in Annex I ({status.basis})")],
     )

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from limes.core.clock import FixedClock
+from limes.core.documents import MrzFields, MrzFormat, Sex, build_mrz
 from limes.core.errors import InvalidRequest
 from limes.core.visa_lists import VisaExemption
 from limes.ees.domain.border import CrossingRequest
@@ -238,3 +239,39 @@ def test_art_16_2_and_18_the_authority_that_admitted_or_refused_is_recorded(
     other = Traveller(number="U0000010")
     refusal = service.record_refusal(GUARD, other.at(), [RefusalReason.E])
     assert peek(store).ees.get_refusal(refusal.record_id).authority == "FRA-PAF"
+
+
+@pytest.mark.parametrize("holder", ["XXA", "XXB", "XXC"])
+def test_reg_2018_1806_art_3_2_refugees_and_stateless_follow_the_issuing_country(
+    holder: str,
+) -> None:
+    required = visa_status(holder, TODAY, visa_presented=False, issuing_state="TUR")
+    assert required.visa_missing
+    assert required.kind is TravellerKind.VISA_HOLDER
+    assert required.basis == "Reg. (EU) 2018/1806 Art 3(2) and Annex I Part 1"
+    assert "refugees and stateless persons" in required.who
+    # Issued by an Annex II country: the lists do not decide (a Member State may exempt, Art 6).
+    unlisted = visa_status(holder, TODAY, visa_presented=False, issuing_state="USA")
+    assert unlisted.listing is None
+    assert not unlisted.visa_missing
+
+
+def test_reg_2018_1806_art_3_2_a_refugee_document_of_an_annex_i_country_needs_a_visa(
+    service: EesService, store: EesStore
+) -> None:
+    fields = MrzFields(
+        document_code="P",
+        issuing_state="TUR",
+        surname="HADDAD",
+        given_names="SAMI",
+        document_number="R1234567",
+        nationality="XXB",
+        birth_date=date(1990, 2, 3),
+        sex=Sex.MALE,
+        expiry_date=date(2030, 1, 1),
+    )
+    request = CrossingRequest(mrz=build_mrz(fields, MrzFormat.TD3), crossing_point="FRA-CDG")
+    with pytest.raises(MissingVisa) as raised:
+        service.record_entry(GUARD, request)
+    assert "Art 3(2)" in str(raised.value)
+    _nothing_stored(store)

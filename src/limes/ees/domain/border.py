@@ -97,19 +97,23 @@ def visa_status_of(request: CrossingRequest, document: MrzReading, on: date) -> 
     A kind stated in the request is accepted only where the lists do not decide, or
     where it agrees with them: an Annex I national is not made visa-exempt by saying so.
     """
-    status = visa_status(document.nationality, on, request.visa is not None, request.visa_exemption)
+    status = visa_status(
+        document.nationality,
+        on,
+        request.visa is not None,
+        request.visa_exemption,
+        document.issuing_state,
+    )
     stated = request.traveller_kind
     if stated is None or stated is status.kind:
         return status
     if status.listing is None:
         return VisaStatus(stated, None, False, status.note)
-    listing = status.listing
-    needs = "needs a visa" if listing.visa_required else "is visa-exempt"
+    needs = "need a visa" if status.visa_required else "are visa-exempt"
     raise InvalidRequest(
-        f"The traveller kind given ({stated.value}) contradicts the nationality: "
-        f"{listing.name} {needs} ({listing.citation}). Leave the kind out: the "
-        "nationality decides it.",
-        [FieldError("traveller_kind", f"{listing.name} {needs} ({listing.citation})")],
+        f"The traveller kind given ({stated.value}) contradicts the lists: {status.who} "
+        f"{needs} ({status.basis}). Leave the kind out: the nationality decides it.",
+        [FieldError("traveller_kind", f"{status.who} {needs} ({status.basis})")],
     )
 
 

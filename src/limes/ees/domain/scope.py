@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from limes.core.countries import country
+from limes.core.countries import CountryKind, country
 from limes.core.free_movement import (
     MICROSTATES,
     FreeMovementBasis,
@@ -157,6 +157,10 @@ class VisaStatus:
     listing: VisaListing | None
     visa_missing: bool
     note: str | None
+    # Whom the listing concerns and the provision that applies it, for the guard's
+    # messages: "nationals of India", "Reg. (EU) 2018/1806 Art 3(1) and Annex I Part 1".
+    who: str = ""
+    basis: str = ""
 
     @property
     def visa_required(self) -> bool | None:
@@ -164,11 +168,28 @@ class VisaStatus:
         return None if self.listing is None else self.listing.visa_required
 
 
+# ICAO Doc 9303 codes of refugees and stateless persons (XXA, XXB, XXC).
+_REFUGEE_OR_STATELESS = frozenset({CountryKind.REFUGEE, CountryKind.STATELESS})
+
+
+def _refugee_listing(
+    nationality: str | None, issuing_state: str | None, on: date
+) -> VisaListing | None:
+    """Reg. (EU) 2018/1806 Art 3(2): a refugee or stateless person needs a visa when the
+    third country of residence that issued the travel document is in Annex I."""
+    holder = country(nationality) if nationality else None
+    if holder is None or holder.kind not in _REFUGEE_OR_STATELESS or not issuing_state:
+        return None
+    listing = visa_requirement(issuing_state, on)
+    return listing if listing is not None and listing.visa_required else None
+
+
 def visa_status(
     nationality: str | None,
     on: date,
     visa_presented: bool,
     exemption: VisaExemption | None = None,
+    issuing_state: str | None = None,
 ) -> VisaStatus:
     """Reg. (EU) 2018/1806 Art 3-6: the traveller kind from the nationality (EES Art 16, 17).
 
@@ -178,9 +199,21 @@ def visa_status(
       visa-exempt, with fingerprints (EES Art 17).
     * Annex II (Art 4(1)): visa-exempt. A visa shown anyway (a Member State may
       require one for a paid activity, Art 6(3)) is recorded as shown, with a note.
+    * A refugee or stateless person (ICAO XXA, XXB, XXC) whose travel document was
+      issued by an Annex I country: as Annex I (Art 3(2)).
     * Neither annex: the lists do not decide; the visa shown decides, with a note.
     """
     listing = visa_requirement(nationality, on) if nationality else None
+    who = f"nationals of {listing.name}" if listing else ""
+    basis = listing.reference if listing else ""
+    refugee = _refugee_listing(nationality, issuing_state, on) if listing is None else None
+    if refugee is not None:
+        listing = refugee
+        who = (
+            f"refugees and stateless persons whose travel document {refugee.name}, "
+            "their country of residence, issued"
+        )
+        basis = f"Reg. (EU) 2018/1806 Art 3(2) and Annex I Part {refugee.part}"
     if listing is None:
         kind = TravellerKind.VISA_HOLDER if visa_presented else TravellerKind.VISA_EXEMPT
         note = (
@@ -190,25 +223,24 @@ def visa_status(
         return VisaStatus(kind, None, False, note)
     if listing.visa_required:
         if visa_presented:
-            return VisaStatus(TravellerKind.VISA_HOLDER, listing, False, None)
+            return VisaStatus(TravellerKind.VISA_HOLDER, listing, False, None, who, basis)
         if exemption is not None:
             rule = VISA_EXEMPTIONS[exemption]
             option = " where the Member State provides for it" if rule.member_state_option else ""
             note = (
-                f"{listing.name}: visa required ({listing.citation}); exempt as one of "
+                f"A visa is required for {who} ({basis}); exempt as one of "
                 f"{rule.who} ({rule.article}){option}."
             )
-            return VisaStatus(TravellerKind.VISA_EXEMPT, listing, False, note)
+            return VisaStatus(TravellerKind.VISA_EXEMPT, listing, False, note, who, basis)
         note = (
-            f"{listing.name}: a visa is required ({listing.reference}) and "
-            "none was presented: refuse entry for reason C (no valid visa) unless the "
-            "traveller is exempt."
+            f"A visa is required for {who} ({basis}) and none was presented: refuse entry "
+            "for reason C (no valid visa) unless the traveller is exempt."
         )
-        return VisaStatus(TravellerKind.VISA_HOLDER, listing, True, note)
+        return VisaStatus(TravellerKind.VISA_HOLDER, listing, True, note, who, basis)
     if visa_presented:
         note = (
             f"{listing.name} is visa-exempt ({listing.citation}); the visa shown is recorded "
             "(a Member State may require one for a paid activity, Reg. (EU) 2018/1806 Art 6(3))."
         )
-        return VisaStatus(TravellerKind.VISA_HOLDER, listing, False, note)
-    return VisaStatus(TravellerKind.VISA_EXEMPT, listing, False, None)
+        return VisaStatus(TravellerKind.VISA_HOLDER, listing, False, note, who, basis)
+    return VisaStatus(TravellerKind.VISA_EXEMPT, listing, False, None, who, basis)
