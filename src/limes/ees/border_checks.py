@@ -8,7 +8,7 @@ the outcome an Idempotency-Key remembers, and the access log entry of each use c
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from limes.core.documents import MrzReading, read_mrz
 from limes.core.errors import FieldError
@@ -18,15 +18,23 @@ from limes.ees.domain.border import (
     identity_of,
     require_one_hand,
     travel_document_of,
+    visa_status_of,
 )
-from limes.ees.domain.errors import CrossingPointNotFound, IdempotencyKeyReused
+from limes.ees.domain.errors import (
+    CrossingPointNotFound,
+    IdempotencyKeyReused,
+    MissingVisa,
+    NotInEesScope,
+)
 from limes.ees.domain.models import (
     Completeness,
     Direction,
+    EntryExitRecord,
     FingerprintStatus,
     IndividualFile,
     TravellerKind,
 )
+from limes.ees.domain.scope import ScopeDecision, ScopeReason, VisaStatus, ees_scope
 from limes.ees.domain.stamps import StampedStays, plan_stamped_stays
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.ports import BiometricVerifier, EesUnitOfWork, IdempotentOutcome
@@ -43,7 +51,12 @@ def border_check(
     document: MrzReading,
     now: datetime,
 ) -> BorderCheck:
-    """The crossing point, file, 1:1 verification, assessment and warnings of a check."""
+    """The crossing point, file, 1:1 verification, assessment and warnings of a check.
+
+    A traveller the EES does not register (Art 2) is refused before anything is read.
+    """
+    scope = registered_or_refused(request, document, now)
+    visa_status = visa_status_of(request, document, now.date())
     crossing_point = uow.ees.crossing_point(request.crossing_point)
     if crossing_point is None:
         raise CrossingPointNotFound(
@@ -65,8 +78,6 @@ def border_check(
             verification = verifier.verify(request.capture.templates, stored)
     today = crossing_point.local_date(now)
     warnings: list[str] = []
-    assessment: StayAssessment | None = None
-    open_entry = next((r for r in entries if r.is_open), None)
     biometric_file = (
         individual_file is not None and individual_file.completeness is Completeness.COMPLETE
     )
@@ -80,18 +91,11 @@ def border_check(
         lambda: new_id("E"),
     )
     entries = stamped.counted(entries)
-    if direction is Direction.ENTRY:
-        if open_entry is not None:
-            warnings.append(f"The entry of {open_entry.entry_at:%Y-%m-%d} has no exit on record.")
-        assessment = assess_entry(entries, today, request.visa, biometric_file)
-        if assessment.earlier_overstays:
-            warnings.append(f"{assessment.earlier_overstays} earlier overstay(s) on record.")
-    elif open_entry is not None:
-        assessment = assess_exit(entries, open_entry, today, biometric_file)
-        if assessment.overstay_days:
-            warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
-    else:
-        warnings.append("No entry on record for this document.")
+    if scope.family_member:
+        warnings.append(scope.explanation)
+    if visa_status.note is not None and direction is Direction.ENTRY:
+        warnings.append(visa_status.note)
+    assessment = _assessment(direction, scope, entries, request, today, biometric_file, warnings)
     warnings.extend(review_warnings(entries))
     if verification is not None and verification.matched is False:
         warnings.append("The traveller does not match the biometrics of the file.")
@@ -114,7 +118,64 @@ def border_check(
         assessment=assessment,
         warnings=tuple(warnings),
         stamped=stamped,
+        scope=scope,
+        visa_status=visa_status,
     )
+
+
+def _assessment(
+    direction: Direction,
+    scope: ScopeDecision,
+    entries: tuple[EntryExitRecord, ...],
+    request: CrossingRequest,
+    today: date,
+    biometric_file: bool,
+    warnings: list[str],
+) -> StayAssessment | None:
+    """The calculator's verdict (EES Art 11), or None where it does not apply."""
+    open_entry = next((r for r in entries if r.is_open), None)
+    if direction is Direction.ENTRY:
+        if open_entry is not None:
+            warnings.append(f"The entry of {open_entry.entry_at:%Y-%m-%d} has no exit on record.")
+        if scope.family_member:  # Art 11 does not apply to family members
+            return None
+        assessment = assess_entry(entries, today, request.visa, biometric_file)
+        if assessment.earlier_overstays:
+            warnings.append(f"{assessment.earlier_overstays} earlier overstay(s) on record.")
+        return assessment
+    if open_entry is None:
+        warnings.append("No entry on record for this document.")
+        return None
+    if open_entry.family_member:  # Art 11(3), 12: no overstay for family members
+        return None
+    assessment = assess_exit(entries, open_entry, today, biometric_file)
+    if assessment.overstay_days:
+        warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
+    return assessment
+
+
+def registered_or_refused(
+    request: CrossingRequest, document: MrzReading, now: datetime
+) -> ScopeDecision:
+    """EES Art 2: the traveller's scope decision; NotInEesScope if the EES does not apply."""
+    scope = ees_scope(
+        document.nationality,
+        document.issuing_state,
+        now.date(),
+        request.residence_document,
+        request.family_member,
+    )
+    if scope.registered:
+        return scope
+    field = (
+        FieldError("residence_document", scope.explanation)
+        if scope.reason is ScopeReason.RESIDENCE_DOCUMENT
+        else FieldError(
+            "mrz.nationality",
+            f"{document.nationality}: not registered in the EES ({scope.article})",
+        )
+    )
+    raise NotInEesScope(scope.explanation, [field])
 
 
 def file_for(
@@ -170,6 +231,7 @@ def file_for(
         completeness=completeness,
         created_at=at,
         updated_at=at,
+        family_member=request.family_member,
     )
     uow.ees.add_file(individual_file)
     return individual_file, True
@@ -310,4 +372,27 @@ def no_stay_reason(assessment: StayAssessment) -> str:
     return (
         f"No stay may be authorised: {assessment.days_used} days are used in the 180-day "
         f"period.{when} Record a refusal (reason F) instead."
+    )
+
+
+def missing_visa(status: VisaStatus) -> MissingVisa:
+    """The error of an entry without the visa the nationality requires (refusal reason C).
+
+    Reg. (EU) 2018/1806 Art 3(1): Annex I nationals hold a visa at the external
+    borders; a traveller without one is refused for reason C of Schengen Borders Code
+    Annex V Part B (no valid visa or residence permit).
+    """
+    listing = status.listing
+    if listing is None:
+        return MissingVisa(
+            "A visa holder's entry needs the visa: give its sticker number, validity, "
+            "duration of stay and entries, or refuse entry for reason C (no valid visa).",
+            [FieldError("visa", "required for a visa holder")],
+        )
+    return MissingVisa(
+        f"No visa: {status.who} must hold a visa to cross the external borders "
+        f"({status.basis}). Give the visa's sticker number, validity, duration of stay "
+        "and entries; or state an exemption the law knows (visa_exemption); or refuse "
+        "entry for reason C (no valid visa or residence permit).",
+        [FieldError("visa", f"required: {listing.name} is in Annex I ({status.basis})")],
     )

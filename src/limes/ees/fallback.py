@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from limes.biometrics.templates import BiometricTemplate, Modality
 from limes.core.clock import Clock
 from limes.core.errors import BackendUnavailable, DomainError
+from limes.core.visa_lists import VisaExemption
 from limes.db.loop_guard import forbid_on_event_loop
 from limes.ees.domain.border import Capture, CrossingRequest, read_document
 from limes.ees.domain.models import (
@@ -34,6 +35,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
+from limes.ees.domain.scope import ResidenceDocument
 from limes.ees.domain.stamps import StampedStay
 from limes.ees.outcomes import Actor, CrossingReceipt, new_id
 from limes.ees.planning import Decision
@@ -288,6 +290,9 @@ def _encode(crossing: QueuedCrossing) -> str:
             for s in r.stamped_stays
         ],
         "sent_digest": r.sent_digest,
+        "family_member": r.family_member,
+        "residence_document": r.residence_document.value if r.residence_document else None,
+        "visa_exemption": r.visa_exemption.value if r.visa_exemption else None,
         "key": crossing.idempotency_key,
         "at": crossing.at.isoformat(),
         "reasons": [x.value for x in crossing.reasons],
@@ -330,6 +335,11 @@ def _decode(sequence: int, payload: str, failure: str | None) -> QueuedCrossing:
             for a, ap, d, dp, v in b.get("stamped_stays", [])
         ),
         sent_digest=b.get("sent_digest"),
+        family_member=bool(b.get("family_member", False)),
+        residence_document=ResidenceDocument(b["residence_document"])
+        if b.get("residence_document")
+        else None,
+        visa_exemption=VisaExemption(b["visa_exemption"]) if b.get("visa_exemption") else None,
     )
     return QueuedCrossing(
         sequence=sequence,

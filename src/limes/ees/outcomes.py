@@ -15,6 +15,7 @@ from limes.ees.domain.models import (
     IndividualFile,
     RefusalRecord,
 )
+from limes.ees.domain.scope import ScopeDecision, VisaStatus
 from limes.ees.domain.stamps import StampedStays
 from limes.ees.ports import AccessLogEntry, VerificationOutcome
 from limes.interop.cir.models import IdentityFile
@@ -68,6 +69,10 @@ class BorderCheck:
     warnings: tuple[str, ...]
     # What the stays shown by stamps add to the file (Art 22): stored with the crossing.
     stamped: StampedStays = field(default_factory=StampedStays)
+    # Who the EES registers (Art 2) and what the nationality says about the visa
+    # (Reg. (EU) 2018/1806); None on a replayed receipt.
+    scope: ScopeDecision | None = None
+    visa_status: VisaStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from limes.core.limits import (
     MAX_TEMPLATE_VECTOR_CHARS,
     MAX_TEMPLATES,
 )
+from limes.core.visa_lists import VisaExemption
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.border import Capture, CrossingRequest
 from limes.ees.domain.models import (
@@ -33,6 +34,7 @@ from limes.ees.domain.models import (
     TravellerKind,
     VisaDetails,
 )
+from limes.ees.domain.scope import ResidenceDocument, ScopeDecision, VisaStatus
 from limes.ees.domain.stamps import StampedStay
 from limes.ees.outcomes import BorderCheck, CrossingReceipt
 from limes.shortstay import EntriesAllowed
@@ -141,7 +143,11 @@ class CrossingIn(BaseModel):
     crossing_point: str = Field(
         min_length=1, max_length=MAX_CROSSING_POINT_CHARS, examples=["FRA-CDG"]
     )
-    traveller_kind: TravellerKind | None = None
+    traveller_kind: TravellerKind | None = Field(
+        default=None,
+        description="Optional: the nationality decides it (Reg. (EU) 2018/1806 Annex I and "
+        "II); a kind that contradicts the lists is refused",
+    )
     visa: VisaIn | None = None
     capture: CaptureIn = Field(default_factory=CaptureIn)
     stamp_date: IsoDate | None = Field(
@@ -155,6 +161,21 @@ class CrossingIn(BaseModel):
         description="Earlier stays the EES does not hold, shown by the entry and exit "
         "stamps in the document: those of the 180 days preceding this crossing "
         "(EES Art 22; Reg. (EU) 2025/1534 Art 5(3)(a))",
+    )
+    family_member: bool = Field(
+        default=False,
+        description="A family member of a Union citizen without a residence card (EES Art "
+        "2(1)(b)): registered without the calculator and the overstay flag",
+    )
+    residence_document: ResidenceDocument | None = Field(
+        default=None,
+        description="A residence card, residence permit or long-stay visa held: the EES "
+        "does not register the traveller (EES Art 2(3))",
+    )
+    visa_exemption: VisaExemption | None = Field(
+        default=None,
+        description="An exemption from the visa requirement of Reg. (EU) 2018/1806 Art "
+        "4(2) or 6(1) that applies to this Annex I national",
     )
 
     def to_domain(self, today: date) -> CrossingRequest:
@@ -184,6 +205,9 @@ class CrossingIn(BaseModel):
             stamp_date=self.stamp_date,
             stamped_stays=tuple(s.to_domain() for s in self.stamped_stays),
             sent_digest=self.sent_digest(),
+            family_member=self.family_member,
+            residence_document=self.residence_document,
+            visa_exemption=self.visa_exemption,
         )
 
     def sent_digest(self) -> str:
@@ -271,6 +295,9 @@ class FilePublic(BaseModel):
     fingerprint_status: str
     completeness: str
     created_at: datetime
+    family_member: bool = Field(
+        default=False, description="A family member of a Union citizen (EES Art 2(1)(b))"
+    )
 
 
 class VerificationPublic(BaseModel):
@@ -321,6 +348,15 @@ class EntryPublic(BaseModel):
     # EES Art 20: what the rebuttal rests on, and whether it set the exit.
     rebuttal_kind: str | None = None
     exit_by_rebuttal: bool = False
+    authority: str | None = Field(
+        default=None, description="The authority that admitted the traveller (EES Art 16(2))"
+    )
+    family_member: bool = Field(
+        default=False,
+        description="Entered as a family member of a Union citizen (EES Art 2(1)(b)): no "
+        "authorised stay is computed (Art 11) and no overstay is flagged (Art 12); "
+        "authorised_stay_until is then the day of entry",
+    )
 
 
 class RefusalPublic(BaseModel):
@@ -333,6 +369,33 @@ class RefusalPublic(BaseModel):
     refused_on: date | None = Field(
         default=None, description="The refusal's local day at its crossing point"
     )
+    authority: str | None = Field(
+        default=None, description="The authority that refused entry (EES Art 18)"
+    )
+
+
+class ScopePublic(BaseModel):
+    """Whether the EES registers the traveller (EES Art 2)."""
+
+    registered: bool
+    reason: str
+    article: str
+    explanation: str
+
+
+class VisaRequirementPublic(BaseModel):
+    """What the nationality says about the visa (Reg. (EU) 2018/1806 Annex I and II)."""
+
+    visa_required: bool | None = Field(
+        description="True: Annex I; false: Annex II; null: in neither annex"
+    )
+    annex: str | None
+    listing: str | None = Field(description="The annex, part and act that list the nationality")
+    traveller_kind: str
+    visa_missing: bool = Field(
+        description="A visa is required and none was given: refuse entry for reason C"
+    )
+    note: str | None
 
 
 class CrossingPointPublic(BaseModel):
@@ -363,6 +426,8 @@ class BorderCheckPublic(BaseModel):
     entries: list[EntryPublic]
     refusals: list[RefusalPublic]
     warnings: list[str]
+    scope: ScopePublic | None = None
+    visa_requirement: VisaRequirementPublic | None = None
 
 
 class ReceiptPublic(BaseModel):
@@ -414,6 +479,8 @@ def entry_public(r: EntryExitRecord) -> EntryPublic:
         exit_source=r.exit_source.value if r.exit_source else None,
         rebuttal_kind=r.rebuttal_kind.value if r.rebuttal_kind else None,
         exit_by_rebuttal=r.exit_by_rebuttal,
+        authority=r.authority,
+        family_member=r.family_member,
     )
 
 
@@ -425,6 +492,7 @@ def refusal_public(r: RefusalRecord) -> RefusalPublic:
         crossing_point=r.crossing_point,
         reasons=[reason.value for reason in r.reasons],
         refused_on=r.refused_day,
+        authority=r.authority,
     )
 
 
@@ -471,6 +539,7 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
                 fingerprint_status=f.fingerprint_status.value,
                 completeness=f.completeness.value,
                 created_at=f.created_at,
+                family_member=f.family_member,
             )
             if f
             else None
@@ -486,6 +555,29 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
         entries=[entry_public(r) for r in check.entries],
         refusals=[refusal_public(r) for r in check.refusals],
         warnings=list(check.warnings),
+        scope=_scope(check.scope) if check.scope else None,
+        visa_requirement=_visa_requirement(check.visa_status) if check.visa_status else None,
+    )
+
+
+def _scope(scope: ScopeDecision) -> ScopePublic:
+    return ScopePublic(
+        registered=scope.registered,
+        reason=scope.reason.value,
+        article=scope.article,
+        explanation=scope.explanation,
+    )
+
+
+def _visa_requirement(status: VisaStatus) -> VisaRequirementPublic:
+    listing = status.listing
+    return VisaRequirementPublic(
+        visa_required=status.visa_required,
+        annex=listing.annex.value if listing else None,
+        listing=listing.citation if listing else None,
+        traveller_kind=status.kind.value,
+        visa_missing=status.visa_missing,
+        note=status.note,
     )
 
 

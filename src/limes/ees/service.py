@@ -20,6 +20,7 @@ from limes.ees.border_checks import (
     complete_at_exit,
     file_for,
     log_access,
+    missing_visa,
     no_stay_reason,
     record_stamped_stays,
     remember_outcome,
@@ -33,11 +34,9 @@ from limes.ees.domain.border import (
     read_document,
     require_active,
     require_refusals_recorded,
-    traveller_kind,
 )
 from limes.ees.domain.errors import (
     ExitWithoutEntry,
-    MissingVisa,
     NoStayPossible,
     SecondEntryWithoutExit,
 )
@@ -127,20 +126,26 @@ class EesService:
                     f"The entry of {open_entry.entry_at:%Y-%m-%d} at "
                     f"{open_entry.entry_crossing_point} has no exit: record the exit first."
                 )
-            kind = traveller_kind(request)
-            if kind is TravellerKind.VISA_HOLDER and request.visa is None:
-                raise MissingVisa(
-                    "A visa holder's entry needs the visa: give its sticker number, validity, "
-                    "duration of stay and entries.",
-                    [FieldError("visa", "required for a visa holder")],
+            assert check.visa_status is not None  # noqa: S101 - set by every check
+            kind = check.visa_status.kind
+            if check.visa_status.visa_missing or (
+                kind is TravellerKind.VISA_HOLDER and request.visa is None
+            ):
+                raise missing_visa(check.visa_status)
+            family_member = check.scope is not None and check.scope.family_member
+            review_reason: str | None = None
+            # EES Art 11: no authorised stay is computed for a family member; the record
+            # keeps the entry day, from which Art 34(4) counts.
+            authorised_until: date | None = check.crossing_point.local_date(at)
+            if not family_member:
+                assessment = check.assessment
+                assert assessment is not None  # noqa: S101 - set for every entry check
+                authorised_until, review_reason = stay_admitted(
+                    assessment, source, check.crossing_point.local_date(at)
                 )
-            assessment = check.assessment
-            assert assessment is not None  # noqa: S101 - set for every entry check
-            authorised_until, review_reason = stay_admitted(
-                assessment, source, check.crossing_point.local_date(at)
-            )
             if authorised_until is None:
-                raise NoStayPossible(no_stay_reason(assessment))
+                assert check.assessment is not None  # noqa: S101 - only a calculator refuses
+                raise NoStayPossible(no_stay_reason(check.assessment))
             fingerprint_status, completeness = biometrics_on_entry(
                 capture_point(check.crossing_point, source),
                 request,
@@ -152,6 +157,11 @@ class EesService:
                 uow, check, document, kind, request, fingerprint_status, completeness, at, True
             )
             record_stamped_stays(uow, check.stamped, individual_file.file_id)
+            if individual_file.family_member is not family_member:
+                individual_file = replace(
+                    individual_file, family_member=family_member, updated_at=at
+                )
+                uow.ees.update_file(individual_file)
             record = EntryExitRecord(
                 record_id=new_id("E"),
                 file_id=individual_file.file_id,
@@ -163,6 +173,8 @@ class EesService:
                 entry_stamp=request.stamp_date,
                 entry_date=check.crossing_point.local_date(at),
                 review_reason=review_reason,
+                authority=actor.authority,
+                family_member=family_member,
             )
             uow.ees.add_entry(record)
             remember_outcome(uow, actor, idempotency_key, "entry", digest, record.record_id, at)
@@ -231,7 +243,9 @@ class EesService:
                         [FieldError("stamp_entry_date", "give the date of the entry stamp")],
                     )
                 require_before(request.stamped_stays, stamp_entry_date)
-                kind = traveller_kind(request)
+                assert check.visa_status is not None  # noqa: S101 - set by every check
+                kind = check.visa_status.kind
+                family_member = check.scope is not None and check.scope.family_member
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point,
                     request,
@@ -243,23 +257,29 @@ class EesService:
                     uow, check, document, kind, request, fingerprint_status, completeness, at, False
                 )
                 stamp_at = datetime.combine(stamp_entry_date, datetime.min.time(), at.tzinfo)
-                stamp_check = assess_entry(check.entries, stamp_entry_date, request.visa)
+                stamp_until = stamp_entry_date
+                if not family_member:  # EES Art 11 does not apply to family members
+                    stamp_check = assess_entry(check.entries, stamp_entry_date, request.visa)
+                    stamp_until = stamp_check.authorised_until or stamp_entry_date
                 open_entry = EntryExitRecord(
                     record_id=new_id("E"),
                     file_id=individual_file.file_id,
                     entry_at=stamp_at,
                     entry_crossing_point=check.crossing_point.code,
-                    authorised_stay_until=stamp_check.authorised_until or stamp_entry_date,
+                    authorised_stay_until=stamp_until,
                     source=RecordSource.STAMP,
                     visa=request.visa,
                     entry_date=stamp_entry_date,
+                    family_member=family_member,
                 )
                 uow.ees.add_entry(open_entry)
                 check = replace(
                     check,
                     individual_file=individual_file,
                     entries=(*check.entries, open_entry),
-                    assessment=assess_exit(
+                    assessment=None
+                    if family_member
+                    else assess_exit(
                         (*check.entries, open_entry),
                         open_entry,
                         check.crossing_point.local_date(at),
@@ -268,7 +288,8 @@ class EesService:
             assert individual_file is not None  # noqa: S101 - found or created above
             record_stamped_stays(uow, check.stamped, individual_file.file_id)
             assessment = check.assessment
-            assert assessment is not None  # noqa: S101 - set for every exit check
+            # Set for every exit check, except a family member's (EES Art 11, 12).
+            assert assessment is not None or open_entry.family_member  # noqa: S101
             closed = replace(
                 open_entry,
                 exit_at=at,
@@ -281,7 +302,7 @@ class EesService:
                     open_entry.authorised_stay_until.fromordinal(
                         open_entry.authorised_stay_until.toordinal() + 1
                     )
-                    if assessment.overstay_days
+                    if assessment is not None and assessment.overstay_days
                     else None
                 ),
             )
@@ -353,12 +374,14 @@ class EesService:
             check = border_check(uow, self._verifier, offered, Direction.ENTRY, document, at)
             require_refusals_recorded(check.crossing_point)
             keep = refusal_keeps_biometrics(reasons)
+            assert check.visa_status is not None  # noqa: S101 - set by every check
+            kind = check.visa_status.kind
             request = offered
             if keep:
                 fingerprint_status, completeness = biometrics_on_entry(
                     check.crossing_point,
                     request,
-                    traveller_kind(request),
+                    kind,
                     document,
                     check.crossing_point.local_date(at),
                 )
@@ -373,7 +396,7 @@ class EesService:
                 uow,
                 check,
                 document,
-                traveller_kind(request),
+                kind,
                 request,
                 fingerprint_status,
                 completeness,
@@ -389,6 +412,7 @@ class EesService:
                 reasons=tuple(sorted(set(reasons))),
                 source=source,
                 refused_on=check.crossing_point.local_date(at),
+                authority=actor.authority,
             )
             uow.ees.add_refusal(refusal)
             uow.ees.update_file(

@@ -24,8 +24,9 @@ where it cannot:
   print); he_IL (Hebrew, no romanisation), ka_GE and hy_AM are not used, nor el_GR,
   whose people are EU citizens and so not in the EES.
 
-Visa requirements follow Reg. (EU) 2018/1806 (`VISA_REGIMES`): Annex I lists the
-third countries whose nationals need a visa, Annex II those exempt.
+Visa requirements follow Reg. (EU) 2018/1806 as `limes.core.visa_lists` holds it
+(`VISA_REGIMES` is its view for the nationalities drawn): Annex I lists the third
+countries whose nationals need a visa, Annex II those exempt.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from faker import Faker
 from limes.core.documents import MrzFields, MrzFormat, Sex, build_mrz
 from limes.core.errors import InvalidRequest
 from limes.core.identity import mrz_name
+from limes.core.visa_lists import LISTS_AS_OF, Annex, visa_requirement
 from limes.ees.schemas import synthetic_person_key
 
 __all__ = [
@@ -61,13 +63,6 @@ __all__ = [
 ]
 
 
-class Annex(StrEnum):
-    """The annex of Reg. (EU) 2018/1806 that lists a third country."""
-
-    VISA_REQUIRED = "I"  # Annex I: nationals must hold a visa to cross the external borders
-    VISA_EXEMPT = "II"  # Annex II: exempt for stays of up to 90 days in any 180-day period
-
-
 @dataclass(frozen=True, slots=True)
 class VisaRegime:
     """Whether a third country's nationals need a short-stay visa, and on what basis."""
@@ -77,58 +72,25 @@ class VisaRegime:
     basis: str
 
 
-_I, _II = Annex.VISA_REQUIRED, Annex.VISA_EXEMPT
-_BASE = "Reg. (EU) 2018/1806 Annex "
-
-# Reg. (EU) 2018/1806 (codifying Reg. (EC) No 539/2001) as amended, for the countries
-# the synthetic population draws from. A change in the law is a new row here.
-VISA_REGIMES: Mapping[str, VisaRegime] = MappingProxyType(
-    {
-        regime.nationality: regime
-        for regime in (
-            VisaRegime("USA", _II, _BASE + "II"),
-            VisaRegime("GBR", _II, _BASE + "II, as amended by Reg. (EU) 2019/592"),
-            VisaRegime("CAN", _II, _BASE + "II"),
-            VisaRegime("AUS", _II, _BASE + "II"),
-            VisaRegime("NZL", _II, _BASE + "II"),
-            VisaRegime("JPN", _II, _BASE + "II"),
-            VisaRegime("KOR", _II, _BASE + "II"),
-            VisaRegime("BRA", _II, _BASE + "II"),
-            VisaRegime("MEX", _II, _BASE + "II"),
-            VisaRegime("ARG", _II, _BASE + "II"),
-            VisaRegime("COL", _II, _BASE + "II, as amended by Reg. (EU) No 509/2014"),
-            VisaRegime("ARE", _II, _BASE + "II, as amended by Reg. (EU) No 509/2014"),
-            VisaRegime("ISR", _II, _BASE + "II"),
-            VisaRegime(
-                "UKR", _II, _BASE + "II, biometric passports, as amended by Reg. (EU) 2017/850"
-            ),
-            VisaRegime(
-                "GEO", _II, _BASE + "II, biometric passports, as amended by Reg. (EU) 2017/372"
-            ),
-            VisaRegime("IND", _I, _BASE + "I"),
-            VisaRegime("CHN", _I, _BASE + "I"),
-            VisaRegime("RUS", _I, _BASE + "I"),
-            VisaRegime("TUR", _I, _BASE + "I"),
-            VisaRegime("EGY", _I, _BASE + "I"),
-            VisaRegime("SAU", _I, _BASE + "I"),
-            VisaRegime("DZA", _I, _BASE + "I"),
-            VisaRegime("IRN", _I, _BASE + "I"),
-            VisaRegime("THA", _I, _BASE + "I"),
-            VisaRegime("VNM", _I, _BASE + "I"),
-            VisaRegime("IDN", _I, _BASE + "I"),
-            VisaRegime("UZB", _I, _BASE + "I"),
-        )
-    }
-)
+def _regime(nationality: str) -> VisaRegime:
+    listing = visa_requirement(nationality, LISTS_AS_OF)
+    if listing is None:
+        raise KeyError(nationality)
+    return VisaRegime(nationality, listing.annex, listing.citation)
 
 
-def visa_required(nationality: str) -> bool:
+def visa_required(nationality: str, on: date = LISTS_AS_OF) -> bool:
     """Whether nationals of `nationality` need a short-stay visa (Reg. (EU) 2018/1806 Art 3-4).
 
+    The simulator reads the same lists as the EES and ETIAS (`limes.core.visa_lists`).
+
     Raises:
-        KeyError: the nationality is not in `VISA_REGIMES`.
+        KeyError: the nationality is in neither annex on `on`.
     """
-    return VISA_REGIMES[nationality].annex is Annex.VISA_REQUIRED
+    listing = visa_requirement(nationality, on)
+    if listing is None:
+        raise KeyError(nationality)
+    return listing.visa_required
 
 
 class Script(StrEnum):
@@ -184,6 +146,13 @@ ORIGINS: tuple[Origin, ...] = (
     Origin("vi_VN", "VNM", Script.LATIN, 2, "@########"),
     Origin("id_ID", "IDN", Script.LATIN, 2, "@#######"),
     Origin("uz_UZ", "UZB", Script.LATIN, 1, "@@#######"),
+)
+
+
+# The visa regime of every nationality the synthetic population draws from, read from
+# the legal lists of `limes.core.visa_lists`.
+VISA_REGIMES: Mapping[str, VisaRegime] = MappingProxyType(
+    {origin.nationality: _regime(origin.nationality) for origin in ORIGINS}
 )
 
 

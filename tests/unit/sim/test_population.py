@@ -153,3 +153,18 @@ def test_the_population_mixes_visa_holders_and_exempt_travellers(people: list[Tr
     share = sum(t.visa_required for t in people) / len(people)
     assert 0.25 < share < 0.65
     assert len({t.nationality for t in people}) >= 15
+
+
+def test_the_simulator_reads_the_legal_visa_lists_of_limes_core() -> None:
+    """Reg. (EU) 2018/1806: the simulator, the EES and ETIAS read one set of lists."""
+    from datetime import date
+
+    from limes.core.visa_lists import LISTS_AS_OF, visa_requirement
+
+    for nationality, regime in VISA_REGIMES.items():
+        listing = visa_requirement(nationality, LISTS_AS_OF)
+        assert listing is not None
+        assert listing.annex is regime.annex
+    # Kosovo before and after Reg. (EU) 2023/850.
+    assert visa_required("RKS", date(2023, 12, 31))
+    assert not visa_required("RKS", date(2024, 1, 1))

@@ -163,7 +163,10 @@ class MemoryEesRepository:
         return [
             r
             for r in self._t.entries.values()
-            if r.is_open and r.authorised_stay_until < day and r.overstay_from is None
+            if r.is_open
+            and r.authorised_stay_until < day
+            and r.overstay_from is None
+            and not r.family_member  # EES Art 12 does not apply to family members
         ]
 
     def overstays(self) -> list[EntryExitRecord]:
@@ -191,6 +194,11 @@ class MemoryEesRepository:
             for r in self._t.entries.values()
             if (r.exit_at is not None and r.exit_at.date() < scan.exited_before)
             or (
+                r.family_member
+                and r.exit_at is not None
+                and r.exit_at.date() < scan.family_member_exited_before
+            )
+            or (
                 r.exit_at is None
                 and r.authorised_stay_until < scan.stay_ended_before
                 and (
@@ -207,7 +215,11 @@ class MemoryEesRepository:
         due.update(
             f.file_id
             for f in self._t.files.values()
-            if f.last_exit_or_refusal is not None and f.last_exit_or_refusal < scan.last_exit_before
+            if f.last_exit_or_refusal is not None
+            and (
+                f.last_exit_or_refusal < scan.last_exit_before
+                or (f.family_member and f.last_exit_or_refusal < scan.family_member_exited_before)
+            )
         )
         return sorted(due)
 

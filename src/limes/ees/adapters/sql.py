@@ -215,6 +215,8 @@ class SqlEesRepository:
                     entry_exit_records.c.exit_at.is_(None),
                     entry_exit_records.c.authorised_stay_until < day,
                     entry_exit_records.c.overstay_from.is_(None),
+                    # EES Art 12 does not apply to family members of Union citizens.
+                    entry_exit_records.c.family_member.is_(False),
                 )
             )
         )
@@ -259,6 +261,8 @@ class SqlEesRepository:
                 "noticed_stay_ended_before": scan.noticed_stay_ended_before,
                 "refused_before": _midnight(scan.refused_before),
                 "last_exit_before": scan.last_exit_before,
+                "family_member_exited_before": _midnight(scan.family_member_exited_before),
+                "family_member_last_exit_before": scan.family_member_exited_before,
             },
         )
         return sorted(rows.scalars())

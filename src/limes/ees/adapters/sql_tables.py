@@ -87,6 +87,8 @@ individual_files = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("last_exit_or_refusal", Date, nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # EES Art 2(1)(b): a family member of a Union citizen at the last entry.
+    Column("family_member", Boolean, nullable=False, server_default=false()),
     # The retention job selects files by their last exit or refusal (EES Art 34(2)).
     Index("ix_ees_individual_files_last_exit_or_refusal", "last_exit_or_refusal"),
 )
@@ -128,6 +130,9 @@ entry_exit_records = Table(
     Column("exit_source", String(_ENUM), nullable=True),
     Column("rebuttal_kind", String(_ENUM), nullable=True),
     Column("exit_by_rebuttal", Boolean, nullable=False, server_default=false()),
+    # EES Art 16(2): the authority that admitted the traveller, the family-member status.
+    Column("authority", String, nullable=True),
+    Column("family_member", Boolean, nullable=False, server_default=false()),
     Index("ix_ees_entry_exit_records_file_entry", "file_id", "entry_at"),
     Index(
         "ix_ees_entry_exit_records_for_review",
@@ -169,6 +174,8 @@ refusal_records = Table(
     Column("reasons", String(16), nullable=False),
     Column("source", String(_ENUM), nullable=False),
     Column("refused_on", Date, nullable=True),
+    # EES Art 18: the authority that refused entry.
+    Column("authority", String, nullable=True),
     # The retention job selects refusals by their date (EES Art 34(1)).
     Index("ix_ees_refusal_records_refused_at", "refused_at"),
 )
@@ -306,6 +313,16 @@ FILES_DUE_FOR_RETENTION = union(
     select(individual_files.c.file_id).where(
         individual_files.c.last_exit_or_refusal < bindparam("last_exit_before")
     ),
+    # Family members of Union citizens: a year after the exit (EES Art 34(4)).
+    select(_records.file_id).where(
+        _records.family_member.is_(True),
+        _records.exit_at.is_not(None),
+        _records.exit_at < bindparam("family_member_exited_before"),
+    ),
+    select(individual_files.c.file_id).where(
+        individual_files.c.family_member.is_(True),
+        individual_files.c.last_exit_or_refusal < bindparam("family_member_last_exit_before"),
+    ),
 )
 INSERT_OUTCOME = insert(idempotency_keys)
 
@@ -337,6 +354,7 @@ def file_from_row(row: Row[Any]) -> IndividualFile:
         updated_at=row.updated_at,
         last_exit_or_refusal=row.last_exit_or_refusal,
         version=row.version,
+        family_member=bool(row.family_member),
     )
 
 
@@ -352,6 +370,7 @@ def file_values(f: IndividualFile) -> dict[str, Any]:
         "updated_at": f.updated_at,
         "last_exit_or_refusal": f.last_exit_or_refusal,
         "version": f.version,
+        "family_member": f.family_member,
     }
 
 
@@ -390,6 +409,8 @@ def entry_from_row(row: Row[Any]) -> EntryExitRecord:
         exit_date=row.exit_date,
         review_reason=row.review_reason,
         exit_source=RecordSource(row.exit_source) if row.exit_source else None,
+        authority=row.authority,
+        family_member=bool(row.family_member),
     )
 
 
@@ -424,6 +445,8 @@ def entry_values(r: EntryExitRecord) -> dict[str, Any]:
         "exit_date": r.exit_date,
         "review_reason": r.review_reason,
         "exit_source": r.exit_source.value if r.exit_source else None,
+        "authority": r.authority,
+        "family_member": r.family_member,
     }
 
 
@@ -437,6 +460,7 @@ def refusal_from_row(row: Row[Any]) -> RefusalRecord:
         reasons=tuple(RefusalReason(letter) for letter in row.reasons),
         source=RecordSource(row.source),
         refused_on=row.refused_on,
+        authority=row.authority,
     )
 
 
@@ -450,6 +474,7 @@ def refusal_values(record: RefusalRecord) -> dict[str, Any]:
         "reasons": "".join(record.reasons),
         "source": record.source.value,
         "refused_on": record.refused_on,
+        "authority": record.authority,
     }
 
 

@@ -8,8 +8,9 @@ from datetime import date
 
 from limes.biometrics.templates import BiometricTemplate, Modality, finger_positions_problem
 from limes.core.documents import MrzReading, read_mrz
-from limes.core.errors import FieldError, InvalidDocument
+from limes.core.errors import FieldError, InvalidDocument, InvalidRequest
 from limes.core.identity import Name
+from limes.core.visa_lists import VisaExemption
 from limes.ees.domain.errors import EesInactive, FingerPositions, MissingBiometrics
 from limes.ees.domain.models import (
     Completeness,
@@ -21,6 +22,7 @@ from limes.ees.domain.models import (
     VisaDetails,
 )
 from limes.ees.domain.rules import fingerprints_required
+from limes.ees.domain.scope import ResidenceDocument, VisaStatus, visa_status
 from limes.ees.domain.stamps import StampedStay
 from limes.interop.cir.models import IdentityData, TravelDocument
 
@@ -63,6 +65,10 @@ class CrossingRequest:
     # of the validated body). Data generated on the server for the request, such as a
     # synthetic capture, differs from one try to the next and must not be fingerprinted.
     sent_digest: str | None = None
+    # What the guard states about the traveller (EES Art 2; Reg. (EU) 2018/1806 Art 4, 6).
+    family_member: bool = False
+    residence_document: ResidenceDocument | None = None
+    visa_exemption: VisaExemption | None = None
 
     def digest(self, operation: str, extra: str = "") -> str:
         """A fingerprint of the request, to tell a retry from a different request."""
@@ -78,6 +84,9 @@ class CrossingRequest:
             str(self.stamp_date),
             repr(self.stamped_stays),
             extra,
+            str(self.family_member),
+            str(self.residence_document),
+            str(self.visa_exemption),
         ]
         parts += [
             f"{t.modality}:{hashlib.sha256(t.vector).hexdigest()}" for t in self.capture.templates
@@ -86,10 +95,30 @@ class CrossingRequest:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def traveller_kind(request: CrossingRequest) -> TravellerKind:
-    if request.traveller_kind is not None:
-        return request.traveller_kind
-    return TravellerKind.VISA_HOLDER if request.visa is not None else TravellerKind.VISA_EXEMPT
+def visa_status_of(request: CrossingRequest, document: MrzReading, on: date) -> VisaStatus:
+    """The traveller kind from the nationality (Reg. (EU) 2018/1806 Art 3-6; EES Art 16-17).
+
+    A kind stated in the request is accepted only where the lists do not decide, or
+    where it agrees with them: an Annex I national is not made visa-exempt by saying so.
+    """
+    status = visa_status(
+        document.nationality,
+        on,
+        request.visa is not None,
+        request.visa_exemption,
+        document.issuing_state,
+    )
+    stated = request.traveller_kind
+    if stated is None or stated is status.kind:
+        return status
+    if status.listing is None:
+        return VisaStatus(stated, None, False, status.note)
+    needs = "need a visa" if status.visa_required else "are visa-exempt"
+    raise InvalidRequest(
+        f"The traveller kind given ({stated.value}) contradicts the lists: {status.who} "
+        f"{needs} ({status.basis}). Leave the kind out: the nationality decides it.",
+        [FieldError("traveller_kind", f"{status.who} {needs} ({status.basis})")],
+    )
 
 
 def require_active(crossing_point: CrossingPoint) -> None:

@@ -34,10 +34,10 @@ class MissingBiometrics(InvalidRequest):
 
 
 class MissingVisa(InvalidRequest):
-    """A visa holder's entry needs the visa's details."""
+    """A visa holder's entry needs the visa's details (Reg. (EU) 2018/1806 Art 3(1))."""
 
     code = "ees-missing-visa"
-    title = "Visa details missing"
+    title = "Visa required"
 
 
 class IdempotencyKeyReused(Conflict):
@@ -94,3 +94,10 @@ class FingerPositions(InvalidRequest):
 
     code = "ees-finger-positions"
     title = "Fingerprints not of one hand"
+
+
+class NotInEesScope(InvalidRequest):
+    """The EES does not register this traveller (EES Art 2): nothing is recorded."""
+
+    code = "ees-not-in-scope"
+    title = "Not registered in the EES"

@@ -159,6 +159,9 @@ class IndividualFile:
     # The stored revision this copy was read at: a change decided on an older one is
     # refused, so two desks cannot silently undo each other's work.
     version: int = 1
+    # A family member of a Union citizen at the last entry (Art 2(1)(b)): no calculator
+    # (Art 11), no overstay flag (Art 12), one year's retention (Art 34(4)).
+    family_member: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +183,7 @@ class EntryExitRecord:
     # Dates of the stamps affixed alongside during the transition (Reg. (EU) 2025/1534 Art 5).
     entry_stamp: date | None = None
     exit_stamp: date | None = None
-    # The day an overstayer was told their data will be erased (Art 34(4)): told once.
+    # The day an overstayer was told their data will be erased (Art 34(3)): told once.
     erasure_notice_on: date | None = None
     # What the rebuttal rests on (Art 20), and whether its exit date is the record's exit:
     # an exit set by rebuttal, not by a border check.
@@ -197,6 +200,16 @@ class EntryExitRecord:
     review_reason: str | None = None
     # How the exit reached the EES, when it was recorded (Art 21: fall-back).
     exit_source: RecordSource | None = None
+    # Art 16(2): the authority that admitted the traveller, and the family-member status.
+    # A family member's entry has no authorised stay (Art 11 does not apply): its
+    # `authorised_stay_until` holds the entry day, from which Art 34(4) counts.
+    authority: str | None = None
+    family_member: bool = False
+
+    @property
+    def stay_limit(self) -> date | None:
+        """The end of the authorised stay, or None for a family member (EES Art 11)."""
+        return None if self.family_member else self.authorised_stay_until
 
     @property
     def is_open(self) -> bool:
@@ -233,3 +246,5 @@ class RefusalRecord:
     def refused_day(self) -> date:
         """The local day of the refusal; the UTC day for a record kept without one."""
         return self.refused_on or self.refused_at.date()
+
+    authority: str | None = None  # Art 18: the authority that refused entry

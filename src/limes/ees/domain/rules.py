@@ -33,8 +33,13 @@ RECORD_RETENTION_YEARS = 3
 FILE_RETENTION_EXTRA_DAYS = 1
 # EES Art 34(3): where no exit follows the end of the authorised stay, five years.
 OVERSTAYER_RETENTION_YEARS = 5
-# EES Art 34(4): Member States are told three months before overstayer data go.
+# EES Art 34(3), second sentence: Member States are told three months before
+# overstayer data go.
 OVERSTAYER_NOTICE_MONTHS = 3
+# EES Art 34(4) with Art 2(1)(b): the records of a family member of a Union citizen are
+# kept one year after the exit (five years after the entry where no exit follows), and
+# the file one year after the last exit or refusal.
+FAMILY_MEMBER_RETENTION_YEARS = 1
 
 # Reg. (EU) 2025/1534: the progressive start ran from 12 October 2025 for 180 days;
 # registration without biometrics was allowed for its first 60 days.
@@ -119,7 +124,12 @@ def _prevailing(ees_date: date, stamp_date: date | None, biometric_file: bool) -
 
 
 def overstay_from(record: EntryExitRecord, today: date) -> date | None:
-    """EES Art 12(1): an open entry is an overstay from the day after the authorised stay."""
+    """EES Art 12(1): an open entry is an overstay from the day after the authorised stay.
+
+    Not for a family member of a Union citizen (Art 2(1)(b)): Art 12 does not apply.
+    """
+    if record.family_member:
+        return None
     if record.exit_at is not None or record.authorised_stay_until >= today:
         return None
     return record.authorised_stay_until + timedelta(days=1)
@@ -145,16 +155,28 @@ class RetentionStep:
 
 def record_erasure_date(record: EntryExitRecord) -> date:
     """When an entry/exit record goes: three years after its exit (EES Art 34(1)), or,
-    for an open record, five years after the end of the authorised stay (Art 34(3))."""
+    for an open record, five years after the end of the authorised stay (Art 34(3)).
+
+    A family member's record goes one year after its exit, or five years after the
+    entry where there is none (Art 34(4); its `authorised_stay_until` is the entry day).
+    """
     if record.exit_day is not None:
-        return add_years(record.exit_day, RECORD_RETENTION_YEARS)
+        years = FAMILY_MEMBER_RETENTION_YEARS if record.family_member else RECORD_RETENTION_YEARS
+        return add_years(record.exit_day, years)
     return add_years(record.authorised_stay_until, OVERSTAYER_RETENTION_YEARS)
 
 
-def file_erasure_date(last_exit_or_refusal: date | None) -> date | None:
-    """EES Art 34(2): three years and one day after the last exit or refusal record."""
+def file_erasure_date(
+    last_exit_or_refusal: date | None, family_member: bool = False
+) -> date | None:
+    """EES Art 34(2): three years and one day after the last exit or refusal record.
+
+    A family member's file (Art 2(1)(b)) goes one year after it (Art 34(4)).
+    """
     if last_exit_or_refusal is None:
         return None
+    if family_member:
+        return add_years(last_exit_or_refusal, FAMILY_MEMBER_RETENTION_YEARS)
     return add_years(last_exit_or_refusal, RECORD_RETENTION_YEARS) + timedelta(
         days=FILE_RETENTION_EXTRA_DAYS
     )
@@ -165,15 +187,17 @@ class RetentionScan:
     """What the retention job looks at on one day: only what may be due (EES Art 34).
 
     Each bound is a day before which a record or file may have a step due; they are a
-    few days generous (leap days, the month arithmetic of Art 34(4)), and
+    few days generous (leap days, the month arithmetic of Art 34(3)), and
     `retention_plan` then decides exactly, file by file.
     """
 
     exited_before: date  # closed records: erased three years after the exit (Art 34(1))
-    stay_ended_before: date  # open records not yet noticed: the notice of Art 34(4)
+    stay_ended_before: date  # open records not yet noticed: the notice of Art 34(3)
     noticed_stay_ended_before: date  # open records: erased five years on (Art 34(3))
     refused_before: date  # refusals: erased three years after (Art 34(1))
     last_exit_before: date  # files: erased three years and a day after (Art 34(2))
+    # Family members of Union citizens: records and files go a year after (Art 34(4)).
+    family_member_exited_before: date
 
 
 _SCAN_MARGIN = timedelta(days=3)
@@ -191,6 +215,7 @@ def retention_scan(today: date) -> RetentionScan:
         noticed_stay_ended_before=add_years(today, -OVERSTAYER_RETENTION_YEARS) + _SCAN_MARGIN,
         refused_before=closed,
         last_exit_before=closed - timedelta(days=FILE_RETENTION_EXTRA_DAYS),
+        family_member_exited_before=add_years(today, -FAMILY_MEMBER_RETENTION_YEARS) + _SCAN_MARGIN,
     )
 
 
@@ -208,7 +233,8 @@ def retention_plan(
             kept += 1  # still within the authorised stay
             continue
         erase_on = record_erasure_date(record)
-        if record.is_open and record.erasure_notice_on is None:
+        # Art 34(3): the notice is about overstayers; a family member is never one (Art 12).
+        if record.is_open and record.erasure_notice_on is None and not record.family_member:
             notice_on = add_months(erase_on, -OVERSTAYER_NOTICE_MONTHS)
             if notice_on <= today < erase_on:
                 steps.append(
@@ -216,11 +242,17 @@ def retention_plan(
                         RetentionAction.NOTIFY_OVERSTAYER_ERASURE,
                         record.record_id,
                         erase_on,
-                        "EES Art 34(4)",
+                        "EES Art 34(3)",
                     )
                 )
         if erase_on <= today:
-            article = "EES Art 34(3)" if record.is_open else "EES Art 34(1)"
+            article = (
+                "EES Art 34(4)"
+                if record.family_member and not record.is_open
+                else "EES Art 34(3)"
+                if record.is_open
+                else "EES Art 34(1)"
+            )
             steps.append(
                 RetentionStep(RetentionAction.ERASE_RECORD, record.record_id, erase_on, article)
             )
@@ -236,11 +268,14 @@ def retention_plan(
             )
         else:
             kept += 1
-    file_erase_on = file_erasure_date(file.last_exit_or_refusal)
+    file_erase_on = file_erasure_date(file.last_exit_or_refusal, file.family_member)
     if kept == 0 and (file_erase_on is None or file_erase_on <= today):
         steps.append(
             RetentionStep(
-                RetentionAction.ERASE_FILE, file.file_id, file_erase_on or today, "EES Art 34(2)"
+                RetentionAction.ERASE_FILE,
+                file.file_id,
+                file_erase_on or today,
+                "EES Art 34(4)" if file.family_member else "EES Art 34(2)",
             )
         )
     return steps

@@ -127,6 +127,7 @@
       detail: data.detail || "The server could not answer this request.",
       errors: Array.isArray(data.errors) ? data.errors : [],
       status: response ? response.status : 0,
+      code: data.code || null,
     };
   };
 
@@ -236,6 +237,8 @@
       visaPanel: $("#visa-panel"), visaSticker: $("#visa-sticker"), visaFrom: $("#visa-from"), visaUntil: $("#visa-until"),
       visaDuration: $("#visa-duration"), visaEntries: $("#visa-entries"), visaLtv: $("#visa-ltv"),
       stampsPanel: $("#stamps-panel"), stampsRows: $("#stamps-rows"), stampsAdd: $("#stamps-add"),
+      statusPanel: $("#status-panel"), familyMember: $("#family-member"),
+      residenceDocument: $("#residence-document"), visaExemption: $("#visa-exemption"),
       check: $("#check"), clear: $("#clear"), problem: $("#problem"),
       recordEntry: $("#record-entry"), recordExit: $("#record-exit"), recordRefusal: $("#record-refusal"),
       outcome: $("#outcome"), empty: $("#result-empty"), result: $("#result"),
@@ -500,6 +503,10 @@
       if (visa) body.visa = visa;
       const stamped = stampedBody();
       if (stamped.length) body.stamped_stays = stamped;
+      // What the guard states about the traveller (EES Art 2; Reg. (EU) 2018/1806 Art 4, 6).
+      if (el.familyMember.checked) body.family_member = true;
+      if (el.residenceDocument.value) body.residence_document = el.residenceDocument.value;
+      if (el.visaExemption.value) body.visa_exemption = el.visaExemption.value;
       return body;
     };
 
@@ -546,8 +553,9 @@
         box.hidden = false;
         const input = $(`[data-path="${CSS.escape(path)}"]`, desk) || $(`[data-path="${CSS.escape(path.split(".")[0])}"]`, desk);
         if (input) input.setAttribute("aria-invalid", "true");
-        if (path.startsWith("visa")) el.visaPanel.open = true;
+        if (path.startsWith("visa.") || path === "visa") el.visaPanel.open = true;
         if (path.startsWith("stamped_stays")) el.stampsPanel.open = true;
+        if (path === "residence_document") el.statusPanel.open = true;
       }
       fill(el.problem,
         h("strong", { "data-testid": "problem-title" }, p.title),
@@ -573,6 +581,13 @@
       fill(el.warnings);
       fill(el.timeline);
       fill(el.history);
+    };
+
+    /** EES Art 2: a traveller the EES does not register; nothing can be recorded. */
+    const showNotInScope = (p) => {
+      fill(el.empty,
+        h("p", { class: "not-in-scope", "data-testid": "not-in-scope" }, h("strong", {}, `${p.title}.`)),
+        h("p", { "data-testid": "not-in-scope-detail" }, p.detail));
     };
 
     const KIND = { visa_exempt: "visa exempt", visa_holder: "visa holder" };
@@ -616,11 +631,30 @@
 
     const renderVerdict = (check) => {
       const a = check.assessment;
+      const vr = check.visa_requirement;
+      const openEntry = check.entries.find((e) => !e.exit_at);
+      const familyExit = check.direction === "exit" && openEntry && openEntry.family_member;
+      if ((check.scope && check.scope.reason === "family_member") || familyExit) {
+        // EES Art 2(1)(b): registered, but Art 11 (calculator) and Art 12 (overstay) do not apply.
+        el.verdict.className = "verdict tone-ok";
+        el.verdict.dataset.tone = "ok";
+        fill(el.verdict,
+          h("p", { class: "v-kicker" }, "Family member of a Union citizen · EES Art 2(1)(b)"),
+          h("p", { class: "v-lead", "data-testid": "verdict-family-member" }, check.direction === "entry" ? "Entry: no 90/180-day limit" : "Exit: no overstay check"),
+          h("p", { class: "v-explanation", "data-testid": "verdict-explanation" },
+            "Registered in the EES, but the calculator (Art 11) and the overstay flag (Art 12) do not apply; the records are kept one year (Art 34(4))."));
+        return;
+      }
       let tone = "ok";
       let lead;
       const figures = [];
+      const visaMissing = check.direction === "entry" && vr && vr.visa_missing;
       if (check.direction === "entry") {
-        if (a && a.authorised_until) {
+        if (visaMissing) {
+          // Reg. (EU) 2018/1806 Art 3(1): the nationality requires a visa and none was given.
+          tone = "refused";
+          lead = h("p", { class: "v-lead", "data-testid": "verdict-visa-missing" }, "Visa required: none presented");
+        } else if (a && a.authorised_until) {
           lead = h("p", { class: "v-lead" }, "Entry: up to ", h("b", { "data-testid": "verdict-max-stay" }, String(a.max_stay_days)), ` ${a.max_stay_days === 1 ? "day" : "days"}`);
           figures.push(figure("Authorised stay until", time(a.authorised_until), null, "verdict-until"));
         } else {
@@ -652,7 +686,7 @@
         lead,
         figures.length ? h("div", { class: "v-figures" }, figures) : null,
         h("p", { class: "v-explanation", "data-testid": "verdict-explanation" },
-          a ? a.explanation : "No entry without an exit is on record for this document: an exit needs an entry (or the date of the entry stamp, Art 22)."));
+          visaMissing ? vr.note : a ? a.explanation : "No entry without an exit is on record for this document: an exit needs an entry (or the date of the entry stamp, Art 22)."));
     };
 
     const renderVerification = (check) => {
@@ -705,7 +739,10 @@
         rows.push([e.entry_at, h("tr", { "data-testid": "history-entry" },
           h("td", {}, when(e.entry_at), h("small", {}, ` · ${e.entry_crossing_point}`)),
           h("td", {}, e.exit_at ? [when(e.exit_at), h("small", {}, ` · ${e.exit_crossing_point}`)] : "–"),
-          h("td", {}, time(e.authorised_stay_until), e.visa_sticker_number ? h("small", {}, ` · visa ${e.visa_sticker_number}`) : null),
+          h("td", {}, e.family_member
+            // EES Art 2(1)(b), 11: no authorised stay is computed for a family member.
+            ? chip("chip-info", "family member: no limit")
+            : time(e.authorised_stay_until), e.visa_sticker_number ? h("small", {}, ` · visa ${e.visa_sticker_number}`) : null),
           h("td", {}, status, source ? " " : null, source, review ? " " : null, review, exitSource ? " " : null, exitSource, stamps),
           h("td", { class: "mono small" }, e.record_id))]);
       }
@@ -755,7 +792,7 @@
       if (a && a.next_entry) end = Math.max(end, dayNumber(a.next_entry.date) + Math.min(a.next_entry.days, 20));
       if (open) {
         start = Math.min(start, dayNumber(open.entry_at));
-        end = Math.max(end, dayNumber(open.authorised_stay_until));
+        if (!open.family_member) end = Math.max(end, dayNumber(open.authorised_stay_until));
       }
       start -= 4;
       end += 6;
@@ -796,7 +833,7 @@
           hidden += 1;
           continue;
         }
-        const auth = dayNumber(e.authorised_stay_until);
+        const auth = e.family_member ? Infinity : dayNumber(e.authorised_stay_until); // Art 11, 12
         const overFrom = e.overstay_from ? dayNumber(e.overstay_from) : to > auth ? auth + 1 : null;
         const lawfulTo = overFrom !== null ? Math.min(to, overFrom - 1) : to;
         const label = `Stay ${formatDate(e.entry_at)} – ${e.exit_at ? formatDate(e.exit_at) : "(no exit yet)"} at ${e.entry_crossing_point}`;
@@ -832,7 +869,9 @@
         const after = x(to + 1) + textWidth < W;
         return s("text", { x: after ? x(to + 1) + 6 : x(from) - 6, y: ty, "text-anchor": after ? "start" : "end", class: `tl-label ${cls}` }, text);
       };
-      if (check.direction === "entry") {
+      // Reg. (EU) 2018/1806 Art 3(1): without the visa the nationality requires, no stay is drawn.
+      const visaMissing = check.visa_requirement && check.visa_requirement.visa_missing;
+      if (check.direction === "entry" && !visaMissing) {
         if (a && a.authorised_until) {
           const until = dayNumber(a.authorised_until);
           svg.append(
@@ -848,7 +887,7 @@
             s("text", { x: Math.min(x(nd) + 4, W - RIGHT - 4), y: Y.crossing - 3, class: "tl-small", "text-anchor": x(nd) + 120 > W ? "end" : "start" }, `next entry ${formatDate(a.next_entry.date)}`));
           }
         }
-      } else if (open) {
+      } else if (open && !open.family_member) {
         const from = dayNumber(open.entry_at);
         const auth = dayNumber(open.authorised_stay_until);
         svg.append(
@@ -1033,6 +1072,7 @@
           const p = problemOf(response);
           state.invalidMrz = p.errors.some((e) => String(e.field || "").startsWith("mrz")) ? mrzText() : null;
           resetResult(true);
+          if (p.code === "ees-not-in-scope") showNotInScope(p);
           showProblem(p);
         }
       } catch {
@@ -1187,6 +1227,10 @@
       el.visaPanel.open = false;
       fill(el.stampsRows);
       el.stampsPanel.open = false;
+      el.familyMember.checked = false;
+      el.residenceDocument.value = "";
+      el.visaExemption.value = "";
+      el.statusPanel.open = false;
       $('input[name="fingerprints"][value=""]').checked = true;
       clearErrors();
       resetResult();
@@ -1214,6 +1258,7 @@
       const c = state.check;
       if (c && c.direction === "entry" && c.assessment && !c.assessment.authorised_until) suggested.add("F");
       if (c && c.traveller.expired) suggested.add("A");
+      if (c && c.direction === "entry" && c.visa_requirement && c.visa_requirement.visa_missing) suggested.add("C");
       for (const box of reasonBoxes()) {
         box.checked = false;
         box.closest("label").querySelector(".suggested").hidden = !suggested.has(box.value);
@@ -1322,6 +1367,12 @@
         input.removeAttribute("aria-invalid");
         const box = $(`.field-error[data-error-path="${CSS.escape(input.dataset.path)}"]`, desk);
         if (box) box.hidden = true;
+      });
+    }
+    // A changed status changes the answer (EES Art 2; Reg. (EU) 2018/1806): check again.
+    for (const input of [el.familyMember, el.residenceDocument, el.visaExemption]) {
+      input.addEventListener("change", () => {
+        if (mrzLines().length > 0 && state.point) runCheck({ force: true });
       });
     }
     for (const radio of $$('input[name="fingerprints"]', desk)) {

@@ -24,7 +24,7 @@ from alembic import op
 from limes.db.metadata import UTCDateTime
 
 revision: str = "0014_ees_corrections"
-down_revision: str | Sequence[str] | None = "0011_ees_retention_indexes"
+down_revision: str | Sequence[str] | None = "0012_ees_scope"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
