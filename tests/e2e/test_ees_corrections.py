@@ -112,7 +112,7 @@ def test_art19_an_extension_on_the_file_page_ends_the_overstay(
 def test_art34_the_member_state_reads_and_acknowledges_its_notice(
     page: Page, browser: Browser, desk_url: str, admin: APIRequestContext
 ) -> None:
-    _enter(browser, desk_url, passport("E2E900003", surname="OKONKWO", nationality="NGA"))
+    _enter(browser, desk_url, passport("E2E900003", surname="OKONKWO", nationality="GBR"))
     # Five years after the end of the stay, less two months: the notice is due.
     assert admin.post("/api/v1/admin/clock", data={"days": 1826 + 89 - 60}).ok
     assert admin.post("/api/v1/ees/jobs/retention").ok

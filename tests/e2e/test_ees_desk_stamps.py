@@ -38,7 +38,7 @@ def test_art_22_the_guard_enters_stamped_stays_and_they_count_and_are_recorded(
 ) -> None:
     sign_in_at_desk(page, desk_url)
     choose_crossing_point(page, AIRPORT)
-    mrz = passport("E2E700007", surname="ADEYEMI", given_names="TUNDE", nationality="NGA")
+    mrz = passport("E2E700007", surname="ADEYEMI", given_names="TUNDE", nationality="GBR")
     scan(page, mrz)
     expect(page.get_by_test_id("verdict-max-stay")).to_have_text("90")
 

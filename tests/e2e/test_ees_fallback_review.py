@@ -29,7 +29,7 @@ def test_ees_art_21_an_outage_entry_over_90_days_is_recorded_and_shown_for_revie
     """90 days used, then admitted while the central store is down: the upload records
     the entry flagged for review, and the desk shows it with the calculator's reason."""
     desk_url, central = outage_desk
-    mrz = passport("E2E910091", surname="ADEYEMI", given_names="TOLU", nationality="NGA")
+    mrz = passport("E2E910091", surname="ADEYEMI", given_names="TOLU", nationality="GBR")
     crossing = {"mrz": mrz, "crossing_point": AIRPORT, "capture": {"synthetic": True}}
     context = browser.new_context(base_url=desk_url)
     try:
