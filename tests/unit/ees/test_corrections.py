@@ -27,7 +27,7 @@ from limes.ees.domain.corrections import (
     StayDecisionKind,
 )
 from limes.ees.domain.errors import SecondEntryWithoutExit
-from limes.ees.domain.models import EntryExitRecord, EvidenceKind, RefusalReason
+from limes.ees.domain.models import Direction, EntryExitRecord, EvidenceKind, RefusalReason
 from limes.ees.domain.rules import RetentionAction, add_years
 from limes.ees.operations import EesOperations
 from limes.ees.outcomes import Actor
@@ -218,6 +218,37 @@ def test_art19_an_extended_stay_is_no_longer_flagged_as_an_overstay(
     closed = service.record_exit(GUARD, ADA.at()).entry
     assert closed is not None
     assert closed.overstay_from is None
+
+
+def test_art19_a_stay_left_within_its_extension_is_no_earlier_overstay_at_the_next_entry(
+    service: EesService,
+    operations: EesOperations,
+    corrections: EesCorrections,
+    clock: FixedClock,
+) -> None:
+    """EES Art 19(1), 12: days past 90 in 180 that an extension covered are no overstay."""
+    entry = _overstayed(service, operations, clock, days=91)
+    new_until = entry.authorised_stay_until + timedelta(days=20)
+    corrections.decide_stay(IMMIGRATION, entry.record_id, _extension(new_until, clock.today()))
+    clock.advance(timedelta(days=5))
+    assert service.record_exit(GUARD, ADA.at()).entry is not None
+    clock.advance(timedelta(days=200))
+    check = service.check(GUARD, ADA.at(), Direction.ENTRY)
+    assert check.assessment is not None
+    assert check.assessment.earlier_overstays == 0
+    assert not any("overstay" in warning for warning in check.warnings)
+
+
+def test_art12_a_stay_left_after_its_end_is_an_earlier_overstay_at_the_next_entry(
+    service: EesService, operations: EesOperations, clock: FixedClock
+) -> None:
+    """EES Art 12: without an extension the same stay is an overstay on record."""
+    _overstayed(service, operations, clock, days=96)
+    assert service.record_exit(GUARD, ADA.at()).entry is not None
+    clock.advance(timedelta(days=200))
+    check = service.check(GUARD, ADA.at(), Direction.ENTRY)
+    assert check.assessment is not None
+    assert check.assessment.earlier_overstays == 1
 
 
 def test_art19_the_detection_flags_an_extended_stay_once_its_new_end_has_passed(

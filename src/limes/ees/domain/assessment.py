@@ -8,7 +8,15 @@ from datetime import date
 
 from limes.ees.domain.models import Direction, EntryExitRecord, VisaDetails
 from limes.ees.domain.rules import stays_of
-from limes.shortstay import Calculation, Mode, NextEntry, ShortStayVisa, Window, calculate
+from limes.shortstay import (
+    Calculation,
+    Mode,
+    NextEntry,
+    Overstay,
+    ShortStayVisa,
+    Window,
+    calculate,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +66,11 @@ def assess_entry(
     )
     answer = calculation.answer or calculation.answer_ignoring_overstay
     assert answer is not None  # noqa: S101 - one of the two is always set
+    overstays = unauthorised_overstays(calculation.overstays, closed)
     explanation = calculation.explanation
-    if calculation.overstay:
+    if overstays:
         explanation = (
-            f"{len(calculation.overstays)} earlier overstay(s) on record. "
+            f"{len(overstays)} earlier overstay(s) on record. "
             f"For the current 180-day period: {_current(calculation.days_used, answer.planning_days, answer.stay_until)}"
         )
     return StayAssessment(
@@ -72,9 +81,32 @@ def assess_entry(
         authorised_until=answer.stay_until,
         overstay_days=0,
         next_entry=answer.next_entry,
-        earlier_overstays=len(calculation.overstays),
+        earlier_overstays=len(overstays),
         explanation=explanation,
         calculation=calculation,
+    )
+
+
+def unauthorised_overstays(
+    overstays: Sequence[Overstay], records: Sequence[EntryExitRecord]
+) -> tuple[Overstay, ...]:
+    """EES Art 19(1), 12: the days past 90 in 180 that no authorised stay covered.
+
+    A stay extended under Visa Code Art 33 or SBC Art 20(2) may run past 90 days in
+    180; its days still count in later windows, but leaving within the extended stay
+    is no overstay.
+    """
+    return tuple(
+        o
+        for o in overstays
+        if not any(
+            r.stay_limit is not None
+            and r.overstay_from is None
+            and (exit_day := r.exit_day) is not None
+            and r.entry_day <= o.period.start
+            and o.period.end <= min(exit_day, r.stay_limit)
+            for r in records
+        )
     )
 
 
