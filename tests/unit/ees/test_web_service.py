@@ -108,6 +108,15 @@ def test_art_13_1_in_the_territory_the_intended_exit_must_fall_within_the_author
     assert error.value.errors[0].field == "intended_entry"
 
 
+def test_art_13_1_art_2_1_b_a_family_member_in_the_territory_has_no_stay_to_count_down() -> None:
+    """EES Art 2(1)(b), 11: no calculator, so no overstay months after the entry."""
+    entered = replace(_record(date(2026, 5, 1), None, until=date(2026, 5, 1)), family_member=True)
+    answer = traveller_answer([entered], TODAY, intended_exit=date(2027, 3, 1))
+    assert (answer.verdict, answer.in_territory, answer.overstay_days) == (Verdict.OK, True, 0)
+    assert answer.authorised_until is None
+    assert "family member" in answer.reason
+
+
 def test_art_13_1_intended_dates_in_the_past_or_in_the_wrong_order_are_refused() -> None:
     with pytest.raises(InvalidIntendedDates) as error:
         traveller_answer([], TODAY, TODAY - timedelta(days=1), TODAY - timedelta(days=3))

@@ -169,6 +169,21 @@ def traveller_answer(
                 "The EES has you in the territory: give the date you intend to leave.",
                 [FieldError("intended_entry", "you have not left since your last entry")],
             )
+        if open_entry.stay_limit is None:
+            # EES Art 2(1)(b), 11: a family member of a Union citizen has no authorised
+            # stay to count down; the calculator does not apply.
+            return TravellerAnswer(
+                found,
+                Verdict.OK,
+                True,
+                None,
+                0,
+                0,
+                None,
+                None,
+                "You entered as the family member of a Union citizen: the 90/180-day rule "
+                "and the calculator do not apply to your stay (EES Art 2(1)(b), 11).",
+            )
         return _in_territory(open_entry.authorised_stay_until, today, intended_exit)
     entry = intended_entry or today
     visa = visa_on_record(entries)
