@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.api.test_ees_api import sign_in
+from tests.api.test_ees_api import crossing, sign_in
 
 URL = "/api/v1/ees/crossing-points/FIN-HEL"
 HELSINKI = {"name": "Helsinki-Vantaa", "country": "FIN", "border_type": "air"}
@@ -54,3 +54,35 @@ def test_ees_art_11_the_administrator_page_shows_each_crossing_point_zone(
     page = client.get("/admin", headers={"Accept": "text/html"})
     assert page.status_code == 200, page.text
     assert '<td data-testid="admin-time-zone">Europe/Helsinki</td>' in page.text
+
+
+def test_ees_art_21_closing_a_review_needs_an_outcome_and_a_flagged_record(
+    client: TestClient,
+) -> None:
+    """POST /entries/{id}/review: refused with the field to fix; nothing changes."""
+    admin = sign_in(client, "admin")
+    assert (
+        client.put(
+            "/api/v1/ees/crossing-points/FRA-CDG",
+            json={"name": "Paris CDG", "country": "FRA", "border_type": "air"},
+            headers=admin,
+        ).status_code
+        == 200
+    )
+    guard = sign_in(client, "guard")
+    entered = client.post("/api/v1/ees/entries", json=crossing(), headers=guard)
+    assert entered.status_code == 201, entered.text
+    record_id = entered.json()["record_id"]
+    url = f"/api/v1/ees/entries/{record_id}/review"
+    blank = client.post(url, json={"outcome": ""}, headers=guard)
+    assert blank.status_code == 422
+    assert blank.json()["errors"][0]["field"] == "outcome"
+    not_flagged = client.post(url, json={"outcome": "looked at"}, headers=guard)
+    assert not_flagged.status_code == 422
+    assert not_flagged.json()["errors"] == [
+        {"field": "record_id", "reason": "not flagged for review"}
+    ]
+    unknown = client.post("/api/v1/ees/entries/E-NONE/review", json={"outcome": "x"}, headers=guard)
+    assert unknown.status_code == 404
+    traveller = client.post(url, json={"outcome": "x"}, headers=sign_in(client, "traveller"))
+    assert traveller.status_code == 403

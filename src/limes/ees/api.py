@@ -11,6 +11,7 @@ from limes.access.models import Role, User
 from limes.access.service import purpose_of, require_role
 from limes.core.limits import (
     MAX_CROSSING_POINT_CHARS,
+    MAX_EVIDENCE_CHARS,
     MAX_IDEMPOTENCY_KEY_CHARS,
     MAX_JUSTIFICATION_CHARS,
     MAX_TEXT_CHARS,
@@ -33,7 +34,7 @@ from limes.ees.schemas import (
 )
 from limes.ees.web_service import EesWebService
 from limes.shortstay.schemas import IsoDate
-from limes.web.deps import PurposeHeader, ServicesDep, UserDep
+from limes.web.deps import IdentifierPath, PurposeHeader, ServicesDep, UserDep
 
 router = APIRouter(prefix="/api/v1/ees", tags=["EES"])
 # The traveller and carrier web service (Art 13) under its own tag alone: a route of
@@ -235,6 +236,31 @@ def entries_for_review(
         )
         for o in listed
     ]
+
+
+class ReviewClosedIn(BaseModel):
+    """What the review of a fall-back crossing found."""
+
+    outcome: str = Field(min_length=1, max_length=MAX_EVIDENCE_CHARS)
+
+
+@router.post(
+    "/entries/{record_id}/review",
+    response_model=EntryPublic,
+    summary="Close the review of a fall-back crossing",
+)
+def close_review(
+    record_id: IdentifierPath,
+    body: ReviewClosedIn,
+    services: ServicesDep,
+    user: UserDep,
+    purpose: PurposeHeader = None,
+) -> EntryPublic:
+    """EES Art 21: the crossing was looked at; the flag goes, the reason and the outcome
+    stay in the log (Art 46)."""
+    require_role(user, *SUPERVISORS)
+    record = services.ees_operations.close_review(_actor(user, purpose), record_id, body.outcome)
+    return entry_public(record)
 
 
 class JobPublic(BaseModel):

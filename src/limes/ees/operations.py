@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from limes.core.clock import Clock
 from limes.core.errors import FieldError, InvalidRequest
 from limes.ees.domain.corrections import ErasureNotice, log_erasure_date
-from limes.ees.domain.errors import CrossingPointNotFound, UnknownTimeZone
+from limes.ees.domain.errors import CrossingPointNotFound, RecordNotFound, UnknownTimeZone
 from limes.ees.domain.models import (
     BorderType,
     CrossingPoint,
@@ -112,6 +112,38 @@ class EesOperations:
                 )
             )
         return listed
+
+    def close_review(self, actor: Actor, record_id: str, outcome: str) -> EntryExitRecord:
+        """EES Art 21, 46: a person has looked at a fall-back crossing flagged for review;
+        the flag goes, and the reason and the outcome stay in the log."""
+        outcome = outcome.strip()
+        if not outcome:
+            raise InvalidRequest(
+                "Say what the review found (for example: rebutted, stay extended, overstay "
+                "confirmed).",
+                [FieldError("outcome", "must not be blank")],
+            )
+        now = self._clock.now()
+        with self._store.unit_of_work(write=True) as uow:
+            record = uow.ees.get_entry(record_id)
+            if record is None:
+                raise RecordNotFound(f"No entry/exit record has the id {record_id!r}.")
+            if record.review_reason is None:
+                raise InvalidRequest(
+                    f"Record {record_id} is not flagged for review: there is nothing to close.",
+                    [FieldError("record_id", "not flagged for review")],
+                )
+            reviewed = replace(record, review_reason=None)
+            uow.ees.update_entry(reviewed)
+            uow.ees.log_access(
+                actor.access(
+                    now,
+                    "close_review",
+                    query={"review_reason": record.review_reason, "outcome": outcome},
+                    references=(record.file_id, record_id),
+                )
+            )
+        return reviewed
 
     def run_retention(self, chunk: int = RETENTION_CHUNK) -> RetentionReport:
         """EES Art 34-35: erase what has reached its retention date, from the EES and the CIR.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from limes.core.clock import FixedClock
+from limes.core.errors import InvalidRequest
 from limes.ees.domain.border import Capture, CrossingRequest
 from limes.ees.domain.errors import NoStayPossible
 from limes.ees.domain.models import RecordSource
@@ -116,3 +117,34 @@ def test_ees_art_21_an_outage_entry_without_biometrics_is_recorded_pending_them(
     individual_file = peek(store).ees.get_file(entry.file_id)
     assert individual_file.completeness.value == "pending_biometrics"
     assert entry.review_reason is None
+
+
+def test_ees_art_21_art_46_closing_a_review_clears_the_flag_and_logs_reason_and_outcome(
+    service: EesService,
+    operations: EesOperations,
+    store: EesStore,
+    clock: FixedClock,
+    recorder: FallbackRecorder,
+) -> None:
+    """The back office looks at the crossing: the flag goes, the log keeps why and what."""
+    _ninety_days_used(service, clock)
+    live = datetime(2026, 4, 5, 10, 0, tzinfo=UTC)
+    clock.set(live)
+    _outage(recorder, Operation.ENTRY, live)
+    (entry_id,) = recorder.replay().uploaded
+    reason = peek(store).ees.get_entry(entry_id).review_reason
+
+    with pytest.raises(InvalidRequest) as blank:
+        operations.close_review(GUARD, entry_id, "  ")
+    assert blank.value.errors[0].field == "outcome"
+    reviewed = operations.close_review(GUARD, entry_id, "overstay confirmed with the traveller")
+    assert reviewed.review_reason is None
+    assert operations.entries_for_review(GUARD) == []
+    closed = [e for e in peek(store).ees.access_log() if e.operation == "close_review"]
+    assert closed[-1].query == {
+        "review_reason": reason,
+        "outcome": "overstay confirmed with the traveller",
+    }
+    with pytest.raises(InvalidRequest) as twice:
+        operations.close_review(GUARD, entry_id, "again")
+    assert twice.value.errors[0].field == "record_id"
