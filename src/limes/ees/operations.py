@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limes.core.clock import Clock
@@ -65,11 +65,22 @@ class EesOperations:
         self._clock = clock
 
     def flag_overstays(self) -> list[str]:
-        """EES Art 12(1): flag every open entry whose authorised stay has ended."""
-        today = self._clock.today()
+        """EES Art 12(1): flag every open entry whose authorised stay has ended.
+
+        The stay ends on a day of the entry's crossing point (Art 11): a record is
+        flagged once that day has ended there, not when it ends in UTC.
+        """
+        now = self._clock.now()
         flagged: list[str] = []
+        zones: dict[str, CrossingPoint | None] = {}
         with self._store.unit_of_work(write=True) as uow:
-            for record in uow.ees.open_entries_ended_before(today):
+            # A day later than UTC's: the crossing points east of it are already there.
+            for record in uow.ees.open_entries_ended_before(now.date() + timedelta(days=1)):
+                code = record.entry_crossing_point
+                if code not in zones:
+                    zones[code] = uow.ees.crossing_point(code)
+                crossing_point = zones[code]
+                today = crossing_point.local_date(now) if crossing_point else now.date()
                 since = overstay_from(record, today)
                 if since is not None:
                     uow.ees.update_entry(replace(record, overstay_from=since))

@@ -119,3 +119,33 @@ def test_a_crossing_point_zone_must_be_an_iana_name(operations: EesOperations) -
     assert changed.time_zone == "Europe/Paris"
     kept = operations.put_crossing_point(GUARD, "FRA-CDG", name="Roissy")
     assert kept.time_zone == "Europe/Paris"
+
+
+def test_ees_art_12_an_overstay_is_flagged_when_the_last_day_has_ended_at_the_crossing_point(
+    service: EesService, operations: EesOperations, clock: FixedClock, helsinki: str
+) -> None:
+    """EES Art 11-12: the authorised stay ends with a Helsinki day, 22:00 UTC in winter;
+    at a crossing point west of UTC (the Azores, UTC-1 in winter) the day ends later."""
+    operations.put_crossing_point(
+        GUARD,
+        "PRT-PDL",
+        name="Ponta Delgada",
+        country="PRT",
+        border_type=BorderType.AIR,
+        time_zone="Atlantic/Azores",
+    )
+    bob = Traveller(surname="NAKAMURA", given_names="BOB", number="J7700112", nationality="JPN")
+    clock.set(datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
+    east = service.record_entry(GUARD, ADA.at(helsinki)).entry
+    west = service.record_entry(GUARD, bob.at("PRT-PDL")).entry
+    assert east is not None
+    assert west is not None
+    assert east.authorised_stay_until == west.authorised_stay_until == date(2027, 1, 29)
+    clock.set(datetime(2027, 1, 29, 21, 59, tzinfo=UTC))  # 23:59 in Helsinki
+    assert operations.flag_overstays() == []
+    clock.set(datetime(2027, 1, 29, 22, 1, tzinfo=UTC))  # 30 January in Helsinki
+    assert operations.flag_overstays() == [east.record_id]
+    clock.set(datetime(2027, 1, 30, 0, 30, tzinfo=UTC))  # still 29 January in the Azores
+    assert operations.flag_overstays() == []
+    clock.set(datetime(2027, 1, 30, 1, 1, tzinfo=UTC))  # 30 January there
+    assert operations.flag_overstays() == [west.record_id]
