@@ -18,7 +18,7 @@ from limes.core.clock import Clock, SystemClock
 from limes.db.engine import default_database_url, make_engine
 from limes.db.migrate import upgrade
 from limes.db.unit_of_work import database_error
-from limes.ees.adapters.biometrics import TemplateVerifier
+from limes.ees.adapters.biometrics import SbmsIdentifier, TemplateVerifier
 from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.fallback import FallbackRecorder, SqliteFallbackQueue
 from limes.ees.operations import EesOperations
@@ -64,7 +64,6 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
         # An unreachable database is a clear one-line error for every command, not a trace.
         raise (database_error(error) or error) from error
     store = SqlEesStore(engine)
-    ees = EesService(store, clock, TemplateVerifier())
     matchers = (
         faiss_matcher_factory()
         if settings.interop.sbms_matcher == "faiss"
@@ -74,6 +73,8 @@ def build_services(settings: Settings | None = None, clock: Clock | None = None)
     # first use and kept current by the CIR's change log (`CirBiometricIndex.sync`).
     sbms = SharedBiometricMatchingService(matchers, MemoryTemplateStore())
     biometric_index = CirBiometricIndex(sbms)
+    # EES Art 27: the border check identifies 1:N in the same sBMS index.
+    ees = EesService(store, clock, TemplateVerifier(), SbmsIdentifier(biometric_index))
     return Services(
         settings=settings,
         clock=clock,

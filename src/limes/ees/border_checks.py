@@ -15,6 +15,7 @@ from limes.core.errors import FieldError
 from limes.ees.domain.assessment import StayAssessment, assess_entry, assess_exit
 from limes.ees.domain.border import CrossingRequest, identity_of, travel_document_of
 from limes.ees.domain.errors import CrossingPointNotFound, IdempotencyKeyReused
+from limes.ees.domain.identification import FileCandidate
 from limes.ees.domain.models import (
     Completeness,
     Direction,
@@ -22,8 +23,18 @@ from limes.ees.domain.models import (
     IndividualFile,
     TravellerKind,
 )
+from limes.ees.identification import (
+    identify_after_failed_verification,
+    identity_warnings,
+    search_beyond_document,
+)
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
-from limes.ees.ports import BiometricVerifier, EesUnitOfWork, IdempotentOutcome
+from limes.ees.ports import (
+    BiometricIdentifier,
+    BiometricVerifier,
+    EesUnitOfWork,
+    IdempotentOutcome,
+)
 from limes.interop.cir.models import IdentityFile, SourceSystem
 from limes.shortstay import Limit
 
@@ -35,8 +46,14 @@ def border_check(
     direction: Direction,
     document: MrzReading,
     now: datetime,
+    identifier: BiometricIdentifier | None = None,
 ) -> BorderCheck:
-    """The crossing point, file, 1:1 verification, assessment and warnings of a check."""
+    """The crossing point, file, 1:1 verification, assessment and warnings of a check.
+
+    EES Art 23(2)-(4), 27: a document in no file leads to the search by identity data
+    and the 1:N identification (`limes.ees.identification`); a candidate the guard
+    confirmed is the traveller's file, and the stay counts over its history.
+    """
     crossing_point = uow.ees.crossing_point(request.crossing_point)
     if crossing_point is None:
         raise CrossingPointNotFound(
@@ -48,14 +65,22 @@ def border_check(
     identity = uow.identities.find_by_document(
         SourceSystem.EES, document.document_number, document.issuing_state
     )
+    candidates: tuple[FileCandidate, ...] = ()
+    adds_document = False
+    captured = request.capture.templates
+    if identity is None:
+        identity, candidates = search_beyond_document(uow, verifier, identifier, request, document)
+        adds_document = identity is not None
     individual_file = uow.ees.file_of_identity(identity.cir_id) if identity else None
     entries = tuple(uow.ees.entries(individual_file.file_id)) if individual_file else ()
     refusals = tuple(uow.ees.refusals(individual_file.file_id)) if individual_file else ()
-    verification = None
-    if identity is not None and request.capture.templates:
-        stored = uow.identities.templates(identity.cir_id)
-        if stored:
-            verification = verifier.verify(request.capture.templates, stored)
+    stored = uow.identities.templates(identity.cir_id) if identity and captured else []
+    verification = verifier.verify(captured, stored) if stored else None
+    if identity and verification and verification.matched is False and not adds_document:
+        # EES Art 27: identified 1:N when the 1:1 verification fails.
+        candidates = identify_after_failed_verification(
+            uow, verifier, identifier, request, document, identity.cir_id
+        )
     today = now.date()
     warnings: list[str] = []
     assessment: StayAssessment | None = None
@@ -75,8 +100,7 @@ def border_check(
             warnings.append(f"Overstay of {assessment.overstay_days} day(s).")
     else:
         warnings.append("No entry on record for this document.")
-    if verification is not None and verification.matched is False:
-        warnings.append("The traveller does not match the biometrics of the file.")
+    warnings += identity_warnings(verification, candidates, adds_document)
     if (
         individual_file is not None
         and individual_file.completeness is Completeness.PENDING_BIOMETRICS
@@ -95,6 +119,8 @@ def border_check(
         verification=verification,
         assessment=assessment,
         warnings=tuple(warnings),
+        candidates=candidates,
+        adds_document=adds_document,
     )
 
 
@@ -115,6 +141,16 @@ def file_for(
     member_state = check.crossing_point.country
     if check.individual_file is not None and check.identity is not None:
         individual_file = check.individual_file
+        if check.adds_document:
+            # EES Art 23(2)-(4): the person's file is updated with the new travel document.
+            known = check.identity
+            uow.identities.update(
+                known.cir_id,
+                known.identity,
+                (*known.documents, travel_document_of(document)),
+                at,
+                member_state,
+            )
         if templates and individual_file.completeness is Completeness.PENDING_BIOMETRICS:
             uow.identities.put_templates(check.identity.cir_id, templates, at, member_state)
             individual_file = replace(

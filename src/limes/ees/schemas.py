@@ -17,12 +17,15 @@ from limes.core.documents import read_mrz
 from limes.core.errors import FieldError, InvalidRequest
 from limes.core.limits import (
     MAX_CROSSING_POINT_CHARS,
+    MAX_IDENTIFIER_CHARS,
+    MAX_JUSTIFICATION_CHARS,
     MAX_MRZ_CHARS,
     MAX_TEMPLATE_VECTOR_CHARS,
     MAX_TEMPLATES,
 )
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.border import Capture, CrossingRequest
+from limes.ees.domain.identification import IdentityDecision
 from limes.ees.domain.models import (
     CrossingPoint,
     EntryExitRecord,
@@ -94,6 +97,40 @@ class CaptureIn(BaseModel):
     )
 
 
+class IdentityDecisionIn(BaseModel):
+    """The guard's decision on who the traveller is (EES Art 23(2)-(4), 27)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confirmed_file_id: str | None = Field(
+        default=None,
+        max_length=MAX_IDENTIFIER_CHARS,
+        description="The candidate file that is the traveller's: the document is added to it",
+    )
+    different_person: bool = Field(
+        default=False, description="No candidate file is the traveller's: create a new file"
+    )
+    identity_confirmed_manually: bool = Field(
+        default=False,
+        description="The 1:1 verification failed and the identity was checked by other means",
+    )
+    reason: str = Field(
+        default="",
+        max_length=MAX_JUSTIFICATION_CHARS,
+        description="How the identity was established; required with different_person "
+        "and identity_confirmed_manually (logged, Art 46)",
+    )
+
+    def to_domain(self) -> IdentityDecision:
+        """The service's decision."""
+        return IdentityDecision(
+            self.confirmed_file_id,
+            self.different_person,
+            self.identity_confirmed_manually,
+            self.reason,
+        )
+
+
 class CrossingIn(BaseModel):
     """A traveller at the desk."""
 
@@ -112,6 +149,11 @@ class CrossingIn(BaseModel):
         default=None,
         description="The date of the stamp affixed alongside during the transition "
         "(Reg. (EU) 2025/1534 Art 5)",
+    )
+    identity_decision: IdentityDecisionIn | None = Field(
+        default=None,
+        description="The guard's answer to candidate files or a failed verification "
+        "(EES Art 23(2)-(4), 27)",
     )
 
     def to_domain(self, today: date) -> CrossingRequest:
@@ -139,6 +181,9 @@ class CrossingIn(BaseModel):
             visa=visa,
             traveller_kind=self.traveller_kind,
             stamp_date=self.stamp_date,
+            identity_decision=(
+                self.identity_decision.to_domain() if self.identity_decision else None
+            ),
             sent_digest=self.sent_digest(),
         )
 
@@ -148,7 +193,10 @@ class CrossingIn(BaseModel):
         A retry with the same Idempotency-Key is recognised by it, whatever the server
         generates for the request (a synthetic capture is new noise at every try).
         """
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        # An absent identity decision leaves the digest of the body as it was before.
+        unstated = {"identity_decision"} if self.identity_decision is None else None
+        body = self.model_dump(mode="json", exclude=unstated)
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -290,6 +338,20 @@ class CrossingPointPublic(BaseModel):
     changed_by: str | None
 
 
+class CandidatePublic(BaseModel):
+    """A file that may be the traveller's, found by identity data or biometrics (Art 27)."""
+
+    file_id: str
+    surname: str
+    given_names: str | None
+    date_of_birth: str | None
+    sex: str | None
+    nationalities: list[str]
+    documents: list[str]
+    basis: list[str]
+    reasons: list[str]
+
+
 class BorderCheckPublic(BaseModel):
     """What the guard sees before deciding."""
 
@@ -302,6 +364,14 @@ class BorderCheckPublic(BaseModel):
     entries: list[EntryPublic]
     refusals: list[RefusalPublic]
     warnings: list[str]
+    candidates: list[CandidatePublic] = Field(
+        default_factory=list,
+        description="Files that may be the traveller's (EES Art 23(2)-(4), 27): confirm one "
+        "or state a different person",
+    )
+    adds_document: bool = Field(
+        default=False, description="The document is added to the confirmed file"
+    )
 
 
 class ReceiptPublic(BaseModel):
@@ -417,6 +487,8 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
         entries=[entry_public(r) for r in check.entries],
         refusals=[refusal_public(r) for r in check.refusals],
         warnings=list(check.warnings),
+        candidates=[CandidatePublic.model_validate(c.as_dict()) for c in check.candidates],
+        adds_document=check.adds_document,
     )
 
 

@@ -50,18 +50,27 @@ from limes.ees.domain.models import (
     TravellerKind,
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
+from limes.ees.identification import settle_identity
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
-from limes.ees.ports import BiometricVerifier, EesStore, EesUnitOfWork
+from limes.ees.ports import BiometricIdentifier, BiometricVerifier, EesStore, EesUnitOfWork
 
 
 class EesService:
     """The EES use cases at the border."""
 
-    def __init__(self, store: EesStore, clock: Clock, verifier: BiometricVerifier) -> None:
+    def __init__(
+        self,
+        store: EesStore,
+        clock: Clock,
+        verifier: BiometricVerifier,
+        identifier: BiometricIdentifier | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._verifier = verifier
+        # EES Art 27: identification 1:N through the sBMS; None searches identity data only.
+        self._identifier = identifier
 
     # -- reading -----------------------------------------------------------------
 
@@ -71,7 +80,9 @@ class EesService:
         document = read_document(request.mrz, now.date(), direction)
 
         def decide(uow: EesUnitOfWork) -> BorderCheck:
-            check = border_check(uow, self._verifier, request, direction, document, now)
+            check = border_check(
+                uow, self._verifier, request, direction, document, now, self._identifier
+            )
             log_access(uow, actor, f"check_{direction}", check, now)
             return check
 
@@ -115,8 +126,11 @@ class EesService:
             replay = replayed_receipt(uow, actor, idempotency_key, "entry", digest, request, at)
             if replay is not None:
                 return replay
-            check = border_check(uow, self._verifier, request, Direction.ENTRY, document, at)
+            check = border_check(
+                uow, self._verifier, request, Direction.ENTRY, document, at, self._identifier
+            )
             require_active(check.crossing_point)
+            settle_identity(uow, actor, check, request.identity_decision, at)
             open_entry = next((r for r in check.entries if r.is_open), None)
             if open_entry is not None:
                 raise SecondEntryWithoutExit(
@@ -197,8 +211,11 @@ class EesService:
             replay = replayed_receipt(uow, actor, idempotency_key, "exit", digest, request, at)
             if replay is not None:
                 return replay
-            check = border_check(uow, self._verifier, request, Direction.EXIT, document, at)
+            check = border_check(
+                uow, self._verifier, request, Direction.EXIT, document, at, self._identifier
+            )
             require_active(check.crossing_point)
+            settle_identity(uow, actor, check, request.identity_decision, at)
             open_entry = next((r for r in check.entries if r.is_open), None)
             created = False
             individual_file = check.individual_file
@@ -312,7 +329,14 @@ class EesService:
             replay = replayed_receipt(uow, actor, idempotency_key, "refusal", digest, offered, at)
             if replay is not None:
                 return replay
-            check = border_check(uow, self._verifier, offered, Direction.ENTRY, document, at)
+            check = border_check(
+                uow, self._verifier, offered, Direction.ENTRY, document, at, self._identifier
+            )
+            # A refusal is one of the guard's answers to a failed verification; a file
+            # that may be the traveller's is still confirmed or set aside first.
+            settle_identity(
+                uow, actor, check, offered.identity_decision, at, verification_counts=False
+            )
             keep = refusal_keeps_biometrics(reasons)
             request = offered
             if keep:

@@ -11,6 +11,7 @@ from limes.core.documents import MrzReading, read_mrz
 from limes.core.errors import FieldError, InvalidDocument
 from limes.core.identity import Name
 from limes.ees.domain.errors import EesInactive, MissingBiometrics
+from limes.ees.domain.identification import IdentityDecision
 from limes.ees.domain.models import (
     Completeness,
     CrossingPoint,
@@ -56,6 +57,8 @@ class CrossingRequest:
     visa: VisaDetails | None = None
     traveller_kind: TravellerKind | None = None
     stamp_date: date | None = None  # the stamp affixed alongside, during the transition
+    # The guard's decision on who the traveller is (EES Art 23(2)-(4), 27).
+    identity_decision: IdentityDecision | None = None
     # A fingerprint of the request as the client sent it (the HTTP layer's canonical JSON
     # of the validated body). Data generated on the server for the request, such as a
     # synthetic capture, differs from one try to the next and must not be fingerprinted.
@@ -75,6 +78,9 @@ class CrossingRequest:
             str(self.stamp_date),
             extra,
         ]
+        if self.identity_decision is not None:
+            # Only when stated, so that the digests of earlier requests stay as they were.
+            parts.append(repr(self.identity_decision))
         parts += [
             f"{t.modality}:{hashlib.sha256(t.vector).hexdigest()}" for t in self.capture.templates
         ]
