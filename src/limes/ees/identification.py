@@ -12,8 +12,9 @@ files (`FileCandidate`), which the guard confirms or sets aside
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from limes.biometrics.templates import BiometricTemplate
 from limes.core.documents import MrzReading
@@ -27,27 +28,35 @@ from limes.ees.domain.identification import (
     require_verification_settled,
 )
 from limes.ees.outcomes import Actor, BorderCheck
+from limes.ees.planning import Decision
 from limes.ees.ports import (
+    BiometricIdentification,
     BiometricIdentifier,
     BiometricVerifier,
+    EesStore,
     EesUnitOfWork,
     VerificationOutcome,
 )
 from limes.interop.cir.identity_search import IDENTITY_CANDIDATES, matching_record
 from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
+from limes.interop.cir.ports import IdentityRepository
 from limes.matching.engine import match_identities
 from limes.matching.identity import IdentityRecord
 from limes.matching.results import Outcome
 
 __all__ = [
+    "PrefetchedIdentification",
+    "PreparedDecision",
     "find_candidates",
     "identify_after_failed_verification",
     "identity_warnings",
+    "prepared",
     "search_beyond_document",
     "settle_identity",
 ]
 
 _AGREE = frozenset({Outcome.SAME, Outcome.SIMILAR})
+T = TypeVar("T")
 
 
 def find_candidates(
@@ -273,3 +282,69 @@ def _log_decision(
             or ((check.individual_file.file_id,) if check.individual_file else ()),
         )
     )
+
+
+class PrefetchedIdentification:
+    """EES Art 27: a crossing's 1:N identification, searched before its decision.
+
+    The 1:N search reads the whole gallery; on SQLite the decisions are taken one after
+    another on the store's committer thread, so a search there would hold up every
+    desk's commit. `run` searches beforehand on a thread of its own (only when the
+    document is in no file, the case that needs it) and the decision then uses what it
+    found; a decision without it (the 1:1 verification failed, or it runs again after a
+    conflict) searches itself.
+    """
+
+    def __init__(
+        self,
+        store: EesStore,
+        identifier: BiometricIdentifier,
+        probes: Sequence[BiometricTemplate],
+        document: MrzReading,
+    ) -> None:
+        self._store = store
+        self._identifier = identifier
+        self._probes = probes
+        self._document = document
+        self._hits: tuple[BiometricIdentification, ...] | None = None
+
+    def run(self) -> None:
+        """Search 1:N now, off the thread that decides, if the document is in no file."""
+        number, state = self._document.document_number, self._document.issuing_state
+        if not self._probes or number is None or state is None:
+            return
+        with self._store.unit_of_work(write=False) as uow:
+            if uow.identities.find_by_document(SourceSystem.EES, number, state) is None:
+                self._hits = tuple(self._identifier.identify(uow.identities, self._probes))
+
+    def identify(
+        self, identities: IdentityRepository, probes: Sequence[BiometricTemplate]
+    ) -> list[BiometricIdentification]:
+        """The hits found beforehand for these probes, or a search now."""
+        if self._hits is not None and probes is self._probes:
+            hits, self._hits = self._hits, None  # used once: a decision taken again searches
+            return list(hits)
+        return self._identifier.identify(identities, probes)
+
+
+class PreparedDecision(Generic[T]):
+    """A decision with work to do beforehand, off the thread that decides (`prepare`)."""
+
+    def __init__(self, decide: Decision[T], prepare: Callable[[], None]) -> None:
+        self._decide = decide
+        self._prepare = prepare
+
+    def __call__(self, uow: EesUnitOfWork) -> T:
+        """Decide on the unit of work."""
+        return self._decide(uow)
+
+    def prepare(self) -> None:
+        """Do the work beforehand; a thread of the caller's, never an event loop's."""
+        self._prepare()
+
+
+def prepared(decide: Decision[T], prefetch: PrefetchedIdentification | None) -> Decision[T]:
+    """`decide`, with the 1:N search of `prefetch` to run beforehand when there is one."""
+    if prefetch is None:
+        return decide
+    return PreparedDecision(decide, prefetch.run)

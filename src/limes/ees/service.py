@@ -9,11 +9,13 @@ the first outcome and stores nothing twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from limes.core.clock import Clock
+from limes.core.documents import MrzReading
 from limes.core.errors import FieldError, InvalidRequest
 from limes.ees.border_checks import (
     border_check,
@@ -50,7 +52,12 @@ from limes.ees.domain.models import (
     TravellerKind,
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
-from limes.ees.identification import settle_identity
+from limes.ees.identification import (
+    PrefetchedIdentification,
+    PreparedDecision,
+    prepared,
+    settle_identity,
+)
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
 from limes.ees.ports import BiometricIdentifier, BiometricVerifier, EesStore, EesUnitOfWork
@@ -96,7 +103,19 @@ class EesService:
 
     async def run_async(self, decision: Decision[T]) -> T:
         """Run a decision without holding a thread while its writes are committed."""
+        if isinstance(decision, PreparedDecision):
+            # EES Art 27: the 1:N search, off the loop and off the thread that decides.
+            await asyncio.to_thread(decision.prepare)
         return await transact_async(self._store, decision)
+
+    def _prefetch(
+        self, request: CrossingRequest, document: MrzReading
+    ) -> PrefetchedIdentification | None:
+        if self._identifier is None:
+            return None
+        return PrefetchedIdentification(
+            self._store, self._identifier, request.capture.templates, document
+        )
 
     def record_entry(
         self,
@@ -121,13 +140,14 @@ class EesService:
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.ENTRY)
         digest = request.digest("entry")
+        prefetch = self._prefetch(request, document)
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = replayed_receipt(uow, actor, idempotency_key, "entry", digest, request, at)
             if replay is not None:
                 return replay
             check = border_check(
-                uow, self._verifier, request, Direction.ENTRY, document, at, self._identifier
+                uow, self._verifier, request, Direction.ENTRY, document, at, prefetch
             )
             require_active(check.crossing_point)
             settle_identity(uow, actor, check, request.identity_decision, at)
@@ -176,7 +196,7 @@ class EesService:
                 record.record_id, individual_file.file_id, created, False, after, entry=record
             )
 
-        return decide
+        return prepared(decide, prefetch)
 
     def record_exit(
         self,
@@ -206,13 +226,14 @@ class EesService:
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.EXIT)
         digest = request.digest("exit", str(stamp_entry_date))
+        prefetch = self._prefetch(request, document)
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = replayed_receipt(uow, actor, idempotency_key, "exit", digest, request, at)
             if replay is not None:
                 return replay
             check = border_check(
-                uow, self._verifier, request, Direction.EXIT, document, at, self._identifier
+                uow, self._verifier, request, Direction.EXIT, document, at, prefetch
             )
             require_active(check.crossing_point)
             settle_identity(uow, actor, check, request.identity_decision, at)
@@ -290,7 +311,7 @@ class EesService:
                 closed.record_id, individual_file.file_id, created, False, after, entry=closed
             )
 
-        return decide
+        return prepared(decide, prefetch)
 
     def record_refusal(
         self,
@@ -324,13 +345,14 @@ class EesService:
         document = read_document(request.mrz, at.date(), Direction.EXIT)
         digest = request.digest("refusal", ",".join(sorted(reasons)))
         offered = request
+        prefetch = self._prefetch(offered, document)
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = replayed_receipt(uow, actor, idempotency_key, "refusal", digest, offered, at)
             if replay is not None:
                 return replay
             check = border_check(
-                uow, self._verifier, offered, Direction.ENTRY, document, at, self._identifier
+                uow, self._verifier, offered, Direction.ENTRY, document, at, prefetch
             )
             # A refusal is one of the guard's answers to a failed verification; a file
             # that may be the traveller's is still confirmed or set aside first.
@@ -389,4 +411,4 @@ class EesService:
                 refusal.record_id, individual_file.file_id, created, False, after, refusal=refusal
             )
 
-        return decide
+        return prepared(decide, prefetch)

@@ -23,6 +23,7 @@ from limes.ees.domain.errors import (
 )
 from limes.ees.domain.identification import CandidateBasis, IdentityDecision
 from limes.ees.domain.models import Direction, RefusalReason
+from limes.ees.identification import PreparedDecision
 from limes.ees.ports import EesStore
 from limes.ees.service import EesService
 from limes.interop.cir.biometric_index import CirBiometricIndex
@@ -30,6 +31,7 @@ from limes.interop.sbms.adapters.exact import numpy_matcher_factory
 from limes.interop.sbms.adapters.memory import MemoryTemplateStore
 from limes.interop.sbms.service import SharedBiometricMatchingService
 from tests.ees_factories import Traveller
+from tests.loops import run_on_a_loop_of_its_own
 from tests.unit.ees.conftest import GUARD, peek
 
 ADA = Traveller()
@@ -218,3 +220,20 @@ def test_art_27_a_failed_verification_identifies_the_traveller_one_to_many(
     assert check.verification is not None
     assert check.verification.matched is False
     assert [c.file_id for c in check.candidates] == [theirs.file_id]
+
+
+def test_art_27_the_desk_path_searches_one_to_many_before_the_decision(
+    service: EesService, clock: FixedClock
+) -> None:
+    """EES Art 27: on the event loop's path the 1:N search runs beforehand, on a thread."""
+    file_id = _stay_41_days(service, clock)
+    renamed = Traveller(surname="NWOSU", given_names="ADAEZE", number="K5550001", nationality="NGA")
+    request = replace(renamed.at(), capture=Capture(ADA.templates()))
+    decision = service.entry_decision(GUARD, request)
+    assert isinstance(decision, PreparedDecision)
+    with pytest.raises(PossibleExistingFile) as refused:
+        run_on_a_loop_of_its_own(service.run_async(decision))
+    assert [c.file_id for c in refused.value.candidates] == [file_id]
+    confirmed = replace(request, identity_decision=IdentityDecision(confirmed_file_id=file_id))
+    receipt = run_on_a_loop_of_its_own(service.run_async(service.entry_decision(GUARD, confirmed)))
+    assert receipt.file_id == file_id
