@@ -109,9 +109,22 @@ def build_app(
 
 def app_factory() -> FastAPI:
     """The application from the environment's settings: for `uvicorn --factory --workers N`."""
-    app = build_app()
+    services = build_services()
+    app = build_app(services=services)
+    fill_biometric_index(services)
     tune_garbage_collection()
     return app
+
+
+def fill_biometric_index(services: Services) -> int:
+    """Fill this process's sBMS index before it serves; returns how many files it can find.
+
+    The border check identifies every new traveller 1:N (EES Art 27): filled on first
+    use instead, the first desks would wait while every face is read.
+    """
+    with services.ees_store.unit_of_work(write=False) as uow:
+        services.biometric_index.sync(uow.identities)
+    return len(services.biometric_index)
 
 
 # A border crossing allocates many short-lived objects. With the default thresholds the

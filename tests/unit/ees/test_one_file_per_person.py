@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from limes.bootstrap import build_services, fill_biometric_index
 from limes.core.clock import FixedClock
 from limes.ees.adapters.biometrics import SbmsIdentifier, TemplateVerifier
+from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.domain.border import Capture, CrossingRequest
 from limes.ees.domain.errors import (
     InvalidIdentityDecision,
@@ -30,7 +33,8 @@ from limes.interop.cir.biometric_index import CirBiometricIndex
 from limes.interop.sbms.adapters.exact import numpy_matcher_factory
 from limes.interop.sbms.adapters.memory import MemoryTemplateStore
 from limes.interop.sbms.service import SharedBiometricMatchingService
-from tests.ees_factories import Traveller
+from tests.conftest import settings_in
+from tests.ees_factories import AIRPORT, Traveller
 from tests.loops import run_on_a_loop_of_its_own
 from tests.unit.ees.conftest import GUARD, peek
 
@@ -237,3 +241,21 @@ def test_art_27_the_desk_path_searches_one_to_many_before_the_decision(
     confirmed = replace(request, identity_decision=IdentityDecision(confirmed_file_id=file_id))
     receipt = run_on_a_loop_of_its_own(service.run_async(service.entry_decision(GUARD, confirmed)))
     assert receipt.file_id == file_id
+
+
+def test_art_27_a_serving_process_fills_its_biometric_index_before_serving(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """EES Art 27: the faces already on file are searchable 1:N from the first crossing."""
+    services = build_services(settings_in(tmp_path), clock)
+    try:
+        services.ees_store.close()  # written below through a store of its own
+        other = SqlEesStore(services.engine)
+        with other.unit_of_work(write=True) as uow:
+            uow.ees.put_crossing_point(AIRPORT)
+        EesService(other, clock, TemplateVerifier()).record_entry(GUARD, ADA.at())
+        other.close()
+        assert len(services.biometric_index) == 0
+        assert fill_biometric_index(services) == 1
+    finally:
+        services.engine.dispose()
