@@ -90,7 +90,7 @@ class PossibleExistingFile(Conflict):
     def __init__(
         self,
         detail: str,
-        candidates: Sequence[FileCandidate],
+        candidates: Sequence[FileCandidate] = (),
         errors: Iterable[FieldError] = (),
     ) -> None:
         super().__init__(detail, errors)
