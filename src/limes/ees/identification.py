@@ -99,15 +99,17 @@ def _by_identity_data(
 ) -> list[FileCandidate]:
     candidates: list[FileCandidate] = []
     for held in uow.identities.files_by_identity(SourceSystem.EES, identity, IDENTITY_CANDIDATES):
+        # The biometrics first: a few dot products settle most namesakes before the
+        # costlier comparison of names.
+        stored = uow.identities.templates(held.cir_id) if captured else []
+        verification = verifier.verify(captured, stored) if stored else None
+        if verification is not None and verification.matched is False:
+            continue  # the same name and birth date, but another person's biometrics
         match = match_identities(probe, matching_record(held.identity, _first(held)))
         if match.verdict not in _AGREE:
             continue
         reasons = [f"identity data {match.explanation}"]
         basis = [CandidateBasis.IDENTITY_DATA]
-        stored = uow.identities.templates(held.cir_id) if captured else []
-        verification = verifier.verify(captured, stored) if stored else None
-        if verification is not None and verification.matched is False:
-            continue  # the same name and birth date, but another person's biometrics
         if verification is not None and verification.matched:
             basis.append(CandidateBasis.BIOMETRICS)
             reasons.append(f"biometrics match: {verification.explanation}")
