@@ -84,6 +84,8 @@ class CirBiometricIndex:
                         self._enrol(cir_id, identity_file.system, templates)
                     read[cir_id] = identity_file
                 self._seq = changes[-1].seq
+                if len(changes) < _FOLLOW_BATCH:
+                    break  # the end of the log as this transaction sees it: no query more
         return read
 
     def _load(self, repository: IdentityRepository) -> None:
