@@ -2,7 +2,7 @@
 
 The schema comes from `limes.db.migrate.upgrade`; crossing points go in through the
 EES store itself. The files are then written by bulk inserts straight into
-`cir_identity_files`, `cir_travel_documents`, `cir_biometric_templates`,
+`cir_identity_files`, `cir_travel_documents`, `cir_biometric_templates`, `cir_identity_keys`,
 `ees_individual_files` and `ees_entry_exit_records`, in large batches inside a few
 transactions: `executemany` on the raw `sqlite3` connection for SQLite, `COPY ...
 (FORMAT BINARY)` through psycopg for PostgreSQL (its executemany is several times
@@ -29,6 +29,7 @@ import numpy as np
 
 from bench import ees_people
 from bench.sqlite_bulk import bulk_connection
+from limes.core.identity import PartialDate
 from limes.db.engine import make_engine
 from limes.db.migrate import upgrade
 from limes.ees.adapters.sql import SqlEesStore
@@ -37,8 +38,11 @@ from limes.ees.domain.models import BorderType, CrossingPoint
 from limes.interop.cir.adapters.sql_tables import (
     biometric_templates,
     identity_files,
+    identity_keys,
     travel_documents,
 )
+from limes.interop.cir.identity_search import key_ids
+from limes.interop.cir.models import IdentityData
 
 CROSSING_POINTS = (
     CrossingPoint("FRA-CDG", "Paris Charles de Gaulle", "FRA", BorderType.AIR),
@@ -79,6 +83,7 @@ _DOCUMENT_COLUMNS = [
     "expiry",
 ]
 _TEMPLATE_COLUMNS = ["cir_id", "modality", "vector", "quality", "synthetic"]
+_KEY_COLUMNS = ["system", "key_id", "cir_id"]
 _EES_FILE_COLUMNS = [
     "file_id",
     "cir_id",
@@ -109,6 +114,7 @@ TABLES = (
     (identity_files, _FILE_COLUMNS),
     (travel_documents, _DOCUMENT_COLUMNS),
     (biometric_templates, _TEMPLATE_COLUMNS),
+    (identity_keys, _KEY_COLUMNS),
     (individual_files, _EES_FILE_COLUMNS),
     (entry_exit_records, _RECORD_COLUMNS),
 )
@@ -116,6 +122,7 @@ _PG_TYPES = {
     "cir_identity_files": ["text"] * 13 + ["timestamptz"] * 2,
     "cir_travel_documents": ["text", "int2", "text", "text", "text", "text", "date"],
     "cir_biometric_templates": ["text", "text", "bytea", "int2", "bool"],
+    "cir_identity_keys": ["text", "int8", "text"],
     "ees_individual_files": ["text"] * 5 + ["timestamptz"] * 2 + ["date"],
     "ees_entry_exit_records": [
         *("text", "text", "timestamptz", "text", "date", "text", "text"),
@@ -213,6 +220,11 @@ class _Rows:
                     last_exit,
                 )
             )
+            # The identity keys the CIR writes with every file (EES Art 23(2), 27).
+            identity = IdentityData(
+                surname, given, PartialDate.from_date(person.birth_date), person.sex, ()
+            )
+            out["cir_identity_keys"].extend(("ees", key, cir_id) for key in key_ids(identity))
             out["cir_travel_documents"].append(
                 (cir_id, 0, "ees", "P", person.number, person.nationality, self._day(person.expiry))
             )

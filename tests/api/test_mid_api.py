@@ -1,4 +1,4 @@
-"""The MID API: a resembling traveller recorded by the EES becomes a yellow link to verify."""
+"""The MID API: a traveller the EES records who resembles a VIS file gets a yellow link."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from limes.biometrics.templates import Modality
 from limes.bootstrap import Services
 from limes.core.clock import FixedClock
+from limes.core.identity import Name, PartialDate
+from limes.db.unit_of_work import SqlUnitOfWork
+from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 from limes.interop.mid.service import DetectionReport
 from tests.api.test_ees_api import crossing, sign_in
 from tests.ees_factories import Traveller
@@ -43,8 +48,38 @@ def enter(client: TestClient, headers: dict[str, str], traveller: Traveller) -> 
     return cir_id
 
 
+def vis_file(client: TestClient, traveller: Traveller) -> str:
+    """The traveller's VIS file as the CIR holds it; returns its CIR file id.
+
+    2019/817 Art 27-28: the MID links data of two systems; two EES files of one person
+    are the EES's own to merge, never a link.
+    """
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    cir_id = f"V{traveller.number}"
+    at = services.clock.now()
+    identity = IdentityFile(
+        cir_id=cir_id,
+        system=SourceSystem.VIS,
+        source_reference=f"vis-{traveller.number}",
+        identity=IdentityData(
+            Name.of(traveller.surname),
+            Name.of(traveller.given_names),
+            PartialDate.from_date(traveller.birth_date),
+            traveller.sex.value,
+            (traveller.nationality,),
+        ),
+        documents=(TravelDocument("P", traveller.number, traveller.nationality, traveller.expiry),),
+        created_at=at,
+        updated_at=at,
+        member_state="FRA",
+    )
+    with SqlUnitOfWork(services.engine) as uow:
+        SqlIdentityRepository(uow.connection).add(identity, traveller.templates((Modality.FACE,)))
+    return cir_id
+
+
 def yellow_link(client: TestClient, guard: dict[str, str]) -> dict[str, object]:
-    first = enter(client, guard, ADA)
+    first = vis_file(client, ADA)
     enter(client, guard, OTHER)
     second = enter(client, guard, ADAH)
     report = detect(client)
@@ -82,7 +117,7 @@ def test_a_resembling_traveller_makes_a_yellow_link_in_the_queue(
 def test_a_desk_sees_the_identity_check_pending_until_the_worker_has_detected(
     client: TestClient, guard: dict[str, str]
 ) -> None:
-    first = enter(client, guard, ADA)
+    first = vis_file(client, ADA)
     second = enter(client, guard, ADAH)
     url = f"/api/v1/mid/records/{second}/identity-check"
     pending = client.get(url, headers=guard)

@@ -530,3 +530,45 @@ def test_a_unit_of_work_is_used_in_a_with_block(engine: Engine) -> None:
         _ = uow.connection
     with uow, pytest.raises(RuntimeError, match="already open"):
         uow.__enter__()
+
+
+# --- the search by identity data (EES Art 23(2), 27) ------------------------------------
+
+
+def test_files_are_found_by_identity_data_in_one_system_only(store: Store) -> None:
+    """EES Art 23(2), 27: a new passport's identity data find the file, in its system only."""
+    add(store, identity_file())
+    add(store, identity_file("vis-1", SourceSystem.VIS, documents=(ID_CARD,)))
+    # Another person: no name token shared with a date of birth.
+    add(
+        store,
+        identity_file(
+            "cir-2", documents=(), data=identity(surname="Kovalenko", given_names="Petro")
+        ),
+    )
+    with store.transaction() as repository:
+        # Another passport, the same person: the keys are of names and date of birth.
+        found = repository.files_by_identity(SourceSystem.EES, identity(), 20)
+        assert [f.cir_id for f in found] == ["cir-1"]
+        assert found[0].documents == (PASSPORT, ID_CARD)
+        assert [
+            f.cir_id for f in repository.files_by_identity(SourceSystem.VIS, identity(), 20)
+        ] == ["vis-1"]
+        other_day = identity(date_of_birth=PartialDate(1987, 5, 1))
+        assert repository.files_by_identity(SourceSystem.EES, other_day, 20) == []
+        assert len(repository.files_by_identity(SourceSystem.EES, identity(), 0)) == 0
+
+
+def test_identity_keys_follow_updates_and_erasures(store: Store) -> None:
+    add(store, identity_file())
+    renamed = identity(surname="Kovalenka", given_names="Olena")
+    with store.transaction() as repository:
+        repository.update("cir-1", renamed, [PASSPORT], LATER)
+    with store.transaction() as repository:
+        assert repository.files_by_identity(SourceSystem.EES, identity(), 20) == []
+        assert [f.cir_id for f in repository.files_by_identity(SourceSystem.EES, renamed, 20)] == [
+            "cir-1"
+        ]
+        assert repository.erase("cir-1", LATER)
+    with store.transaction() as repository:
+        assert repository.files_by_identity(SourceSystem.EES, renamed, 20) == []

@@ -1,17 +1,21 @@
 """The MID's verification queue in a real Chromium: from the desk to a recorded decision.
 
-A guard records a traveller at the desk, then another passport whose holder resembles
-her; the desk says a yellow link awaits verification (2019/817 Art 27, 30). The guard
+The VIS holds a traveller's file; a guard records at the desk a passport whose holder
+resembles her; the desk says a yellow link awaits verification (2019/817 Art 27, 30: a
+link joins data of two systems, never two EES files). The guard
 opens it, compares the two identities side by side, and decides. A second guard who
 had the link open and decides later is refused and shown the decision that stands.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import APIRequestContext, Browser, Page, expect
+from tests.conftest import settings_in
+from tests.e2e.conftest import DESK_START
 from tests.e2e.test_ees_desk import (
     AIRPORT,
     choose_crossing_point,
@@ -20,6 +24,14 @@ from tests.e2e.test_ees_desk import (
     settled,
     sign_in_at_desk,
 )
+
+from limes.biometrics.synthetic import DEMO_SEED, SyntheticBiometrics
+from limes.biometrics.templates import Modality
+from limes.core.identity import Name, PartialDate
+from limes.db.engine import default_database_url, make_engine
+from limes.db.unit_of_work import SqlUnitOfWork
+from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 
 pytestmark = pytest.mark.e2e
 
@@ -32,13 +44,40 @@ def record_entry(page: Page, mrz: str) -> None:
     expect(page.get_by_test_id("outcome")).to_contain_text("Entry recorded")
 
 
+def vis_file(tmp_path: Path, number: str) -> None:
+    """Ada Okafor's VIS file in the desk's CIR, with the face the desk would capture."""
+    engine = make_engine(default_database_url(settings_in(tmp_path)))
+    identity = IdentityFile(
+        cir_id=f"V{number}",
+        system=SourceSystem.VIS,
+        source_reference=f"vis-{number}",
+        identity=IdentityData(
+            Name.of("OKAFOR"), Name.of("ADA"), PartialDate(1985, 3, 14), "F", ("USA",)
+        ),
+        documents=(TravelDocument("P", number, "USA", date(2032, 6, 30)),),
+        created_at=DESK_START,
+        updated_at=DESK_START,
+        member_state="FRA",
+    )
+    face = SyntheticBiometrics(seed=DEMO_SEED).capture_set(f"USA:{number}", (Modality.FACE,))
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            SqlIdentityRepository(uow.connection).add(identity, face)
+    finally:
+        engine.dispose()
+
+
 def test_a_resembling_traveller_is_verified_in_the_queue(
-    page: Page, browser: Browser, desk_url: str, admin: APIRequestContext, artifacts: Path
+    page: Page,
+    browser: Browser,
+    desk_url: str,
+    admin: APIRequestContext,
+    artifacts: Path,
+    tmp_path: Path,
 ) -> None:
+    vis_file(tmp_path, "E2EMID001")
     sign_in_at_desk(page, desk_url)
     choose_crossing_point(page, AIRPORT)
-    record_entry(page, passport("E2EMID001"))
-    page.keyboard.press("Escape")
     record_entry(page, passport("E2EMID002", surname="OKAFFOR"))
     notice = page.get_by_test_id("outcome-mid")
     expect(notice).to_contain_text("1 yellow link pending manual verification (Art 30)")

@@ -12,18 +12,24 @@ import os
 import signal
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 
+from limes.core.identity import Name, PartialDate
+from limes.db.engine import make_engine
+from limes.db.unit_of_work import SqlUnitOfWork
+from limes.interop.cir.adapters.sql import SqlIdentityRepository
+from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 from tests.conftest import LIMES
 from tests.ees_factories import Traveller
 from tests.scenarios.test_ees_faults import _free_port, _token
 from tests.unit.test_supervisor import gone, wait_for
 
-ADA = Traveller(number="W1000001")
+ADA = Traveller(number="W1000001")  # her file is in the VIS
 # One letter off in the surname, the same date of birth, another passport: a yellow link.
 ADAH = Traveller(surname="OKAFFOR", given_names="ADA", number="W1000002")
 LATER = Traveller(surname="OKAFOR", given_names="ADAEZE", number="W1000003")
@@ -112,6 +118,34 @@ def detected(base: str, guard: dict[str, str], cir_id: str) -> dict[str, Any]:
     return result
 
 
+def vis_file(database_url: str, traveller: Traveller) -> str:
+    """The traveller's VIS file in the CIR: a link joins data of two systems (Art 27-28)."""
+    at = datetime.now(UTC)
+    identity = IdentityFile(
+        cir_id=f"V{traveller.number}",
+        system=SourceSystem.VIS,
+        source_reference=f"vis-{traveller.number}",
+        identity=IdentityData(
+            Name.of(traveller.surname),
+            Name.of(traveller.given_names),
+            PartialDate.from_date(traveller.birth_date),
+            traveller.sex.value,
+            (traveller.nationality,),
+        ),
+        documents=(TravelDocument("P", traveller.number, traveller.nationality, traveller.expiry),),
+        created_at=at,
+        updated_at=at,
+        member_state="FRA",
+    )
+    engine = make_engine(database_url)
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            SqlIdentityRepository(uow.connection).add(identity, traveller.templates())
+    finally:
+        engine.dispose()
+    return identity.cir_id
+
+
 def test_the_worker_process_detects_restarts_and_stops_with_the_server(
     serve: Callable[..., tuple[subprocess.Popen[bytes], str]], database_url: str
 ) -> None:
@@ -126,7 +160,7 @@ def test_the_worker_process_detects_restarts_and_stops_with_the_server(
     ).raise_for_status()
     guard = _token(base, "guard")
 
-    first = enter(base, guard, ADA)
+    first = vis_file(database_url, ADA)
     second = enter(base, guard, ADAH)
     (link,) = detected(base, guard, second)["links"]
     assert {link["a"]["record_id"], link["b"]["record_id"]} == {first, second}

@@ -22,13 +22,15 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
+from limes.biometrics.templates import Modality
 from limes.bootstrap import Services, build_app
 from limes.core.clock import FixedClock
+from limes.core.identity import Name, PartialDate
 from limes.ees.domain.border import CrossingRequest
 from limes.ees.fallback import Operation, QueuedCrossing
 from limes.ees.outcomes import Actor, new_id
 from limes.ees.schemas import CrossingIn
-from limes.interop.cir.models import SourceSystem
+from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 from limes.web.deps import SESSION_COOKIE
 from tests.api.test_ees_api import crossing
 from tests.conftest import settings_in
@@ -97,6 +99,28 @@ def _pair(number: int) -> tuple[Traveller, Traveller]:
     )
 
 
+def _vis_file(services: Services, traveller: Traveller) -> None:
+    """The traveller's VIS file in the CIR, with a face of their own."""
+    identity = IdentityFile(
+        cir_id=f"V{traveller.number}",
+        system=SourceSystem.VIS,
+        source_reference=f"vis-{traveller.number}",
+        identity=IdentityData(
+            Name.of(traveller.surname),
+            Name.of(traveller.given_names),
+            PartialDate.from_date(traveller.birth_date),
+            traveller.sex.value,
+            (traveller.nationality,),
+        ),
+        documents=(TravelDocument("P", traveller.number, traveller.nationality, traveller.expiry),),
+        created_at=START,
+        updated_at=START,
+        member_state="FRA",
+    )
+    with services.ees_store.unit_of_work(write=True) as uow:
+        uow.identities.add(identity, traveller.templates((Modality.FACE,)))
+
+
 def _prepare(url: str, services: Services) -> dict[str, list[str]]:
     """Crossing points, overstayers to rebut, yellow links to decide, a queue to upload."""
     with (
@@ -132,9 +156,12 @@ def _prepared(services: Services, admin: httpx.Client, guard: httpx.Client) -> d
     moved = admin.post("/api/v1/admin/clock", json={"days": 100})
     assert moved.status_code == 200, moved.text
     for number in range(PAIRS):
-        for traveller in _pair(number):
-            entered = guard.post("/api/v1/ees/entries", json=crossing(traveller))
-            assert entered.status_code == 201, entered.text
+        # One of the pair in the VIS, the other at the desk: a link joins data of two
+        # systems (2019/817 Art 27-28).
+        in_vis, at_desk = _pair(number)
+        _vis_file(services, in_vis)
+        entered = guard.post("/api/v1/ees/entries", json=crossing(at_desk))
+        assert entered.status_code == 201, entered.text
     _detect_all(services)
     links = [pending["link"]["link_id"] for pending in guard.get("/api/v1/mid/links").json()]
     assert len(links) >= PAIRS
@@ -210,7 +237,8 @@ class Load:
         with _client(self.url, _sign_in(self.url, "guard-orly")) as client:
             self.go.wait()
             for link_id in self.prepared["links"][1::2]:
-                decision = {"colour": "white", "justification": "the same person"}
+                # Their biometrics differ: white is not allowed (Art 33(1)(d)), red is.
+                decision = {"colour": "red", "justification": "one passport holder's data misused"}
                 response = client.post(f"/api/v1/mid/links/{link_id}/decisions", json=decision)
                 self.outcomes.add("api_decision", response)
 
@@ -310,4 +338,4 @@ def test_every_request_completes_and_every_acknowledged_write_is_stored(
             for link_id in prepared["links"]
         ]
     assert colours[::2] == ["green"] * len(colours[::2])
-    assert colours[1::2] == ["white"] * len(colours[1::2])
+    assert colours[1::2] == ["red"] * len(colours[1::2])

@@ -46,6 +46,10 @@ class DomainError(Exception):
         self.detail = detail
         self.errors: tuple[FieldError, ...] = tuple(errors)
 
+    def members(self) -> dict[str, object]:
+        """Extension members of the problem (RFC 9457 section 3.2): data to act on."""
+        return {}
+
     def __str__(self) -> str:
         if not self.errors:
             return self.detail

@@ -26,6 +26,7 @@ from limes.ees.domain.errors import (
     MissingVisa,
     NotInEesScope,
 )
+from limes.ees.domain.identification import FileCandidate
 from limes.ees.domain.models import (
     Completeness,
     Direction,
@@ -36,8 +37,18 @@ from limes.ees.domain.models import (
 )
 from limes.ees.domain.scope import ScopeDecision, ScopeReason, VisaStatus, ees_scope
 from limes.ees.domain.stamps import StampedStays, plan_stamped_stays
+from limes.ees.identification import (
+    identify_after_failed_verification,
+    identity_warnings,
+    search_beyond_document,
+)
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
-from limes.ees.ports import BiometricVerifier, EesUnitOfWork, IdempotentOutcome
+from limes.ees.ports import (
+    BiometricIdentifier,
+    BiometricVerifier,
+    EesUnitOfWork,
+    IdempotentOutcome,
+)
 from limes.ees.review import review_warnings
 from limes.interop.cir.models import IdentityFile, SourceSystem
 from limes.shortstay import Limit
@@ -50,10 +61,14 @@ def border_check(
     direction: Direction,
     document: MrzReading,
     now: datetime,
+    identifier: BiometricIdentifier | None = None,
 ) -> BorderCheck:
     """The crossing point, file, 1:1 verification, assessment and warnings of a check.
 
     A traveller the EES does not register (Art 2) is refused before anything is read.
+    EES Art 23(2)-(4), 27: a document in no file leads to the search by identity data
+    and the 1:N identification (`limes.ees.identification`); a candidate the guard
+    confirmed is the traveller's file, and the stay counts over its history.
     """
     scope = registered_or_refused(request, document, now)
     visa_status = visa_status_of(request, document, now.date())
@@ -68,14 +83,22 @@ def border_check(
     identity = uow.identities.find_by_document(
         SourceSystem.EES, document.document_number, document.issuing_state
     )
+    candidates: tuple[FileCandidate, ...] = ()
+    adds_document = False
+    captured = request.capture.templates
+    if identity is None:
+        identity, candidates = search_beyond_document(uow, verifier, identifier, request, document)
+        adds_document = identity is not None
     individual_file = uow.ees.file_of_identity(identity.cir_id) if identity else None
     entries = tuple(uow.ees.entries(individual_file.file_id)) if individual_file else ()
     refusals = tuple(uow.ees.refusals(individual_file.file_id)) if individual_file else ()
-    verification = None
-    if identity is not None and request.capture.templates:
-        stored = uow.identities.templates(identity.cir_id)
-        if stored:
-            verification = verifier.verify(request.capture.templates, stored)
+    stored = uow.identities.templates(identity.cir_id) if identity and captured else []
+    verification = verifier.verify(captured, stored) if stored else None
+    if identity and verification and verification.matched is False and not adds_document:
+        # EES Art 27: identified 1:N when the 1:1 verification fails.
+        candidates = identify_after_failed_verification(
+            uow, verifier, identifier, request, document, identity.cir_id
+        )
     today = crossing_point.local_date(now)
     warnings: list[str] = []
     biometric_file = (
@@ -97,8 +120,7 @@ def border_check(
         warnings.append(visa_status.note)
     assessment = _assessment(direction, scope, entries, request, today, biometric_file, warnings)
     warnings.extend(review_warnings(entries))
-    if verification is not None and verification.matched is False:
-        warnings.append("The traveller does not match the biometrics of the file.")
+    warnings += identity_warnings(verification, candidates, adds_document)
     if (
         individual_file is not None
         and individual_file.completeness is Completeness.PENDING_BIOMETRICS
@@ -120,6 +142,8 @@ def border_check(
         stamped=stamped,
         scope=scope,
         visa_status=visa_status,
+        candidates=candidates,
+        adds_document=adds_document,
     )
 
 
@@ -195,6 +219,16 @@ def file_for(
     member_state = check.crossing_point.country
     if check.individual_file is not None and check.identity is not None:
         individual_file = check.individual_file
+        if check.adds_document:
+            # EES Art 23(2)-(4): the person's file is updated with the new travel document.
+            known = check.identity
+            uow.identities.update(
+                known.cir_id,
+                known.identity,
+                (*known.documents, travel_document_of(document)),
+                at,
+                member_state,
+            )
         if templates and individual_file.completeness is Completeness.PENDING_BIOMETRICS:
             uow.identities.put_templates(check.identity.cir_id, templates, at, member_state)
             individual_file = replace(

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from limes.core.documents import MrzReading
 from limes.ees.domain.assessment import StayAssessment
+from limes.ees.domain.identification import FileCandidate
 from limes.ees.domain.models import (
     CrossingPoint,
     Direction,
@@ -73,6 +74,10 @@ class BorderCheck:
     # (Reg. (EU) 2018/1806); None on a replayed receipt.
     scope: ScopeDecision | None = None
     visa_status: VisaStatus | None = None
+    # Files that may be the traveller's, found by identity data or biometrics (EES Art
+    # 23(2)-(4), 27), and whether the document is new to the file the guard confirmed.
+    candidates: tuple[FileCandidate, ...] = ()
+    adds_document: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -261,3 +261,21 @@ class BiometricVerifier(Protocol):
     ) -> VerificationOutcome:
         """Compare what was captured at the desk with what the file holds."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class BiometricIdentification:
+    """An EES file whose biometrics match the captured ones, 1:N then 1:1 (EES Art 27)."""
+
+    cir_id: str
+    explanation: str
+
+
+class BiometricIdentifier(Protocol):
+    """Identification 1:N in the EES's files through the sBMS (EES Art 27)."""
+
+    def identify(
+        self, identities: IdentityRepository, probes: Sequence[BiometricTemplate]
+    ) -> list[BiometricIdentification]:
+        """The EES files whose face or fingerprints match the probes, best first."""
+        ...

@@ -17,6 +17,8 @@ from limes.core.documents import read_mrz
 from limes.core.errors import FieldError, InvalidRequest
 from limes.core.limits import (
     MAX_CROSSING_POINT_CHARS,
+    MAX_IDENTIFIER_CHARS,
+    MAX_JUSTIFICATION_CHARS,
     MAX_MRZ_CHARS,
     MAX_STAMPED_STAYS,
     MAX_TEMPLATE_VECTOR_CHARS,
@@ -25,6 +27,7 @@ from limes.core.limits import (
 from limes.core.visa_lists import VisaExemption
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.border import Capture, CrossingRequest
+from limes.ees.domain.identification import IdentityDecision
 from limes.ees.domain.models import (
     CrossingPoint,
     EntryExitRecord,
@@ -132,6 +135,40 @@ class StampedStayIn(BaseModel):
         )
 
 
+class IdentityDecisionIn(BaseModel):
+    """The guard's decision on who the traveller is (EES Art 23(2)-(4), 27)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confirmed_file_id: str | None = Field(
+        default=None,
+        max_length=MAX_IDENTIFIER_CHARS,
+        description="The candidate file that is the traveller's: the document is added to it",
+    )
+    different_person: bool = Field(
+        default=False, description="No candidate file is the traveller's: create a new file"
+    )
+    identity_confirmed_manually: bool = Field(
+        default=False,
+        description="The 1:1 verification failed and the identity was checked by other means",
+    )
+    reason: str = Field(
+        default="",
+        max_length=MAX_JUSTIFICATION_CHARS,
+        description="How the identity was established; required with different_person "
+        "and identity_confirmed_manually (logged, Art 46)",
+    )
+
+    def to_domain(self) -> IdentityDecision:
+        """The service's decision."""
+        return IdentityDecision(
+            self.confirmed_file_id,
+            self.different_person,
+            self.identity_confirmed_manually,
+            self.reason,
+        )
+
+
 class CrossingIn(BaseModel):
     """A traveller at the desk."""
 
@@ -177,6 +214,11 @@ class CrossingIn(BaseModel):
         description="An exemption from the visa requirement of Reg. (EU) 2018/1806 Art "
         "4(2) or 6(1) that applies to this Annex I national",
     )
+    identity_decision: IdentityDecisionIn | None = Field(
+        default=None,
+        description="The guard's answer to candidate files or a failed verification "
+        "(EES Art 23(2)-(4), 27)",
+    )
 
     def to_domain(self, today: date) -> CrossingRequest:
         """The service's request; synthetic capture is keyed by the document."""
@@ -204,6 +246,9 @@ class CrossingIn(BaseModel):
             traveller_kind=self.traveller_kind,
             stamp_date=self.stamp_date,
             stamped_stays=tuple(s.to_domain() for s in self.stamped_stays),
+            identity_decision=(
+                self.identity_decision.to_domain() if self.identity_decision else None
+            ),
             sent_digest=self.sent_digest(),
             family_member=self.family_member,
             residence_document=self.residence_document,
@@ -216,7 +261,10 @@ class CrossingIn(BaseModel):
         A retry with the same Idempotency-Key is recognised by it, whatever the server
         generates for the request (a synthetic capture is new noise at every try).
         """
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        # An absent identity decision leaves the digest of the body as it was before.
+        unstated = {"identity_decision"} if self.identity_decision is None else None
+        body = self.model_dump(mode="json", exclude=unstated)
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -414,6 +462,20 @@ class CrossingPointPublic(BaseModel):
     time_zone: str = Field(description="IANA time zone: it decides the day of a crossing")
 
 
+class CandidatePublic(BaseModel):
+    """A file that may be the traveller's, found by identity data or biometrics (Art 27)."""
+
+    file_id: str
+    surname: str
+    given_names: str | None
+    date_of_birth: str | None
+    sex: str | None
+    nationalities: list[str]
+    documents: list[str]
+    basis: list[str]
+    reasons: list[str]
+
+
 class BorderCheckPublic(BaseModel):
     """What the guard sees before deciding."""
 
@@ -428,6 +490,14 @@ class BorderCheckPublic(BaseModel):
     warnings: list[str]
     scope: ScopePublic | None = None
     visa_requirement: VisaRequirementPublic | None = None
+    candidates: list[CandidatePublic] = Field(
+        default_factory=list,
+        description="Files that may be the traveller's (EES Art 23(2)-(4), 27): confirm one "
+        "or state a different person",
+    )
+    adds_document: bool = Field(
+        default=False, description="The document is added to the confirmed file"
+    )
 
 
 class ReceiptPublic(BaseModel):
@@ -555,6 +625,8 @@ def check_public(check: BorderCheck) -> BorderCheckPublic:
         entries=[entry_public(r) for r in check.entries],
         refusals=[refusal_public(r) for r in check.refusals],
         warnings=list(check.warnings),
+        candidates=[CandidatePublic.model_validate(c.as_dict()) for c in check.candidates],
+        adds_document=check.adds_document,
         scope=_scope(check.scope) if check.scope else None,
         visa_requirement=_visa_requirement(check.visa_status) if check.visa_status else None,
     )

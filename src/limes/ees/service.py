@@ -9,11 +9,13 @@ the first outcome and stores nothing twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from limes.core.clock import Clock
+from limes.core.documents import MrzReading
 from limes.core.errors import FieldError, InvalidRequest
 from limes.ees.border_checks import (
     border_check,
@@ -52,19 +54,34 @@ from limes.ees.domain.models import (
 )
 from limes.ees.domain.rules import refusal_keeps_biometrics
 from limes.ees.domain.stamps import require_before
+from limes.ees.identification import (
+    PrefetchedIdentification,
+    PreparedDecision,
+    prepared,
+    settle_identity,
+    unsettled_identity,
+)
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
-from limes.ees.ports import BiometricVerifier, EesStore, EesUnitOfWork
+from limes.ees.ports import BiometricIdentifier, BiometricVerifier, EesStore, EesUnitOfWork
 from limes.ees.review import capture_point, stay_admitted
 
 
 class EesService:
     """The EES use cases at the border."""
 
-    def __init__(self, store: EesStore, clock: Clock, verifier: BiometricVerifier) -> None:
+    def __init__(
+        self,
+        store: EesStore,
+        clock: Clock,
+        verifier: BiometricVerifier,
+        identifier: BiometricIdentifier | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._verifier = verifier
+        # EES Art 27: identification 1:N through the sBMS; None searches identity data only.
+        self._identifier = identifier
 
     # -- reading -----------------------------------------------------------------
 
@@ -74,7 +91,9 @@ class EesService:
         document = read_document(request.mrz, now.date(), direction)
 
         def decide(uow: EesUnitOfWork) -> BorderCheck:
-            check = border_check(uow, self._verifier, request, direction, document, now)
+            check = border_check(
+                uow, self._verifier, request, direction, document, now, self._identifier
+            )
             log_access(uow, actor, f"check_{direction}", check, now)
             return check
 
@@ -88,7 +107,19 @@ class EesService:
 
     async def run_async(self, decision: Decision[T]) -> T:
         """Run a decision without holding a thread while its writes are committed."""
+        if isinstance(decision, PreparedDecision):
+            # EES Art 27: the 1:N search, off the loop and off the thread that decides.
+            await asyncio.to_thread(decision.prepare)
         return await transact_async(self._store, decision)
+
+    def _prefetch(
+        self, request: CrossingRequest, document: MrzReading
+    ) -> PrefetchedIdentification | None:
+        if self._identifier is None:
+            return None
+        return PrefetchedIdentification(
+            self._store, self._identifier, request.capture.templates, document
+        )
 
     def record_entry(
         self,
@@ -113,13 +144,17 @@ class EesService:
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.ENTRY)
         digest = request.digest("entry")
+        prefetch = self._prefetch(request, document)
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = replayed_receipt(uow, actor, idempotency_key, "entry", digest, request, at)
             if replay is not None:
                 return replay
-            check = border_check(uow, self._verifier, request, Direction.ENTRY, document, at)
+            check = border_check(
+                uow, self._verifier, request, Direction.ENTRY, document, at, prefetch
+            )
             require_active(check.crossing_point)
+            identity_review = _identity_settled(uow, actor, check, request, at, source)
             open_entry = next((r for r in check.entries if r.is_open), None)
             if open_entry is not None:
                 raise SecondEntryWithoutExit(
@@ -172,7 +207,7 @@ class EesService:
                 visa=request.visa,
                 entry_stamp=request.stamp_date,
                 entry_date=check.crossing_point.local_date(at),
-                review_reason=review_reason,
+                review_reason=_joined(review_reason, identity_review),
                 authority=actor.authority,
                 family_member=family_member,
             )
@@ -188,7 +223,7 @@ class EesService:
                 record.record_id, individual_file.file_id, created, False, after, entry=record
             )
 
-        return decide
+        return prepared(decide, prefetch)
 
     def record_exit(
         self,
@@ -223,13 +258,17 @@ class EesService:
         at = at or self._clock.now()
         document = read_document(request.mrz, at.date(), Direction.EXIT)
         digest = request.digest("exit", str(stamp_entry_date))
+        prefetch = self._prefetch(request, document)
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = replayed_receipt(uow, actor, idempotency_key, "exit", digest, request, at)
             if replay is not None:
                 return replay
-            check = border_check(uow, self._verifier, request, Direction.EXIT, document, at)
+            check = border_check(
+                uow, self._verifier, request, Direction.EXIT, document, at, prefetch
+            )
             require_active(check.crossing_point)
+            identity_review = _identity_settled(uow, actor, check, request, at, source)
             open_entry = next((r for r in check.entries if r.is_open), None)
             created = False
             individual_file = check.individual_file
@@ -297,6 +336,7 @@ class EesService:
                 exit_stamp=request.stamp_date,
                 exit_date=check.crossing_point.local_date(at),
                 exit_source=source,
+                review_reason=_joined(open_entry.review_reason, identity_review),
                 overstay_from=open_entry.overstay_from
                 or (
                     open_entry.authorised_stay_until.fromordinal(
@@ -332,7 +372,7 @@ class EesService:
                 closed.record_id, individual_file.file_id, created, False, after, entry=closed
             )
 
-        return decide
+        return prepared(decide, prefetch)
 
     def record_refusal(
         self,
@@ -366,13 +406,21 @@ class EesService:
         document = read_document(request.mrz, at.date(), Direction.EXIT)
         digest = request.digest("refusal", ",".join(sorted(reasons)))
         offered = request
+        prefetch = self._prefetch(offered, document)
 
         def decide(uow: EesUnitOfWork) -> CrossingReceipt:
             replay = replayed_receipt(uow, actor, idempotency_key, "refusal", digest, offered, at)
             if replay is not None:
                 return replay
-            check = border_check(uow, self._verifier, offered, Direction.ENTRY, document, at)
+            check = border_check(
+                uow, self._verifier, offered, Direction.ENTRY, document, at, prefetch
+            )
             require_refusals_recorded(check.crossing_point)
+            # A refusal is one of the guard's answers to a failed verification; a file
+            # that may be the traveller's is still confirmed or set aside first.
+            settle_identity(
+                uow, actor, check, offered.identity_decision, at, verification_counts=False
+            )
             keep = refusal_keeps_biometrics(reasons)
             assert check.visa_status is not None  # noqa: S101 - set by every check
             kind = check.visa_status.kind
@@ -438,4 +486,25 @@ class EesService:
                 refusal.record_id, individual_file.file_id, created, False, after, refusal=refusal
             )
 
-        return decide
+        return prepared(decide, prefetch)
+
+
+def _identity_settled(
+    uow: EesUnitOfWork,
+    actor: Actor,
+    check: BorderCheck,
+    request: CrossingRequest,
+    at: datetime,
+    source: RecordSource,
+) -> str | None:
+    """EES Art 23, 27: the guard settles who the traveller is before a crossing is
+    recorded; a crossing kept during an outage (Art 21) is recorded and flagged instead."""
+    if source is RecordSource.FALLBACK:
+        return unsettled_identity(check)
+    settle_identity(uow, actor, check, request.identity_decision, at)
+    return None
+
+
+def _joined(*reasons: str | None) -> str | None:
+    given = [reason for reason in reasons if reason]
+    return " ".join(given) if given else None

@@ -523,6 +523,12 @@ class _PlannedIdentities:
         """The system's file holding this travel document in the snapshot, or None."""
         return self._snapshot.find_by_document(system, number, issuing_state)
 
+    def files_by_identity(
+        self, system: SourceSystem, identity: IdentityData, limit: int
+    ) -> list[IdentityFile]:
+        """The system's files sharing an identity key with `identity`, in the snapshot."""
+        return self._snapshot.files_by_identity(system, identity, limit)
+
     def update(
         self,
         cir_id: str,

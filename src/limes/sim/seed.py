@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,10 @@ import numpy as np
 from limes.access.models import DEFAULT_PURPOSE, Role
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import RIGHT_HAND, Modality
+from limes.core.identity import Name, PartialDate
 from limes.ees.domain.border import Capture, CrossingRequest
-from limes.ees.domain.errors import OutsideTransition
+from limes.ees.domain.errors import OutsideTransition, PossibleExistingFile
+from limes.ees.domain.identification import IdentityDecision
 from limes.ees.domain.models import (
     REFUSAL_REASON_TEXT,
     BorderType,
@@ -38,7 +40,8 @@ from limes.ees.domain.models import (
 )
 from limes.ees.domain.rules import FINGERPRINT_MIN_AGE
 from limes.ees.domain.transition import transition_settings_allowed
-from limes.ees.outcomes import Actor
+from limes.ees.outcomes import Actor, CrossingReceipt
+from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, TravelDocument
 from limes.shortstay import EntriesAllowed, Mode, calculate
 from limes.sim.histories import (
     History,
@@ -348,8 +351,9 @@ class _Featured:
         text = (
             f"not on record, but the name and date of birth resemble traveller 1's "
             f"({them.document_surname} / {surname}) on another passport: record an entry and "
-            "the multiple-identity detector opens a yellow link (Reg. (EU) 2019/817 Art 30); "
-            "verify it under Identity checks (/mid/queue) as the guard."
+            "the multiple-identity detector opens a yellow link to traveller 1's VIS file "
+            "(Reg. (EU) 2019/817 Art 27-30: links join data of two systems); verify it under "
+            "Identity checks (/mid/queue) as the guard."
         )
         return FeaturedTraveller("resembling another traveller", b.traveller, b.build(), text)
 
@@ -473,10 +477,9 @@ class _Recorder:
 
     def _trip(self, traveller: Traveller, trip: Trip) -> None:
         country = self.points[trip.entry_point].country
-        receipt = self.ees.record_entry(
-            _guard(country),
-            self._request(traveller, trip.entry_point, trip.entry_at.date(), trip.visa),
-            at=trip.entry_at,
+        request = self._request(traveller, trip.entry_point, trip.entry_at.date(), trip.visa)
+        receipt = _as_one_person(
+            request, lambda r: self.ees.record_entry(_guard(country), r, at=trip.entry_at)
         )
         self.files += receipt.created_file
         self.entries += 1
@@ -492,14 +495,62 @@ class _Recorder:
 
     def _refusal(self, traveller: Traveller, refusal: Refusal) -> None:
         country = self.points[refusal.crossing_point].country
-        receipt = self.ees.record_refusal(
-            _guard(country),
-            self._request(traveller, refusal.crossing_point, refusal.at.date()),
-            list(refusal.reasons),
-            at=refusal.at,
+        request = self._request(traveller, refusal.crossing_point, refusal.at.date())
+        receipt = _as_one_person(
+            request,
+            lambda r: self.ees.record_refusal(
+                _guard(country), r, list(refusal.reasons), at=refusal.at
+            ),
         )
         self.files += receipt.created_file
         self.refusals += 1
+
+
+# Every synthetic traveller is one person of their own: where the EES proposes another
+# traveller's file (the same name and birth date, no biometrics to tell them apart), the
+# seeding answers as a guard would who knows (EES Art 23(2)-(4)).
+_DISTINCT = IdentityDecision(different_person=True, reason="synthetic population: another person")
+
+
+def _as_one_person(
+    request: CrossingRequest, record: Callable[[CrossingRequest], CrossingReceipt]
+) -> CrossingReceipt:
+    try:
+        return record(request)
+    except PossibleExistingFile:
+        return record(replace(request, identity_decision=_DISTINCT))
+
+
+def _enrol_in_vis(services: Services, traveller: Traveller, at: datetime) -> None:
+    """A VIS file of the traveller in the CIR, with their face: a second system's data.
+
+    The MID links data of two systems (Reg. (EU) 2019/817 Art 27-28): the featured
+    traveller who resembles traveller 1 is linked to traveller 1's VIS file.
+    """
+    face = SyntheticBiometrics(seed=SYNTHETIC_BIOMETRIC_SEED).capture_set(
+        traveller.person_key, (Modality.FACE,)
+    )
+    identity = IdentityFile(
+        cir_id=f"V{traveller.nationality}{traveller.document_number}",
+        system=SourceSystem.VIS,
+        source_reference=f"vis-{traveller.key}",
+        identity=IdentityData(
+            Name.of(traveller.document_surname),
+            Name.of(traveller.document_given_names),
+            PartialDate.from_date(traveller.birth_date),
+            traveller.sex.value,
+            (traveller.nationality,),
+        ),
+        documents=(
+            TravelDocument(
+                "P", traveller.document_number, traveller.nationality, traveller.expiry_date
+            ),
+        ),
+        created_at=at,
+        updated_at=at,
+    )
+    with services.ees_store.unit_of_work(write=True) as uow:
+        uow.identities.add(identity, face)
 
 
 def seed_demo(
@@ -552,6 +603,7 @@ def seed_demo(
     recorder = _Recorder(services, seed)
     for history in histories:
         recorder.record(history)
+    _enrol_in_vis(services, featured[0].traveller, services.clock.now())
     flagged = services.ees_operations.flag_overstays()
     # The MID's initial load over the seeded files (2019/817 Art 69).
     links = 0

@@ -50,7 +50,12 @@ def status_for(error: DomainError) -> int:
 
 
 def problem(
-    status: int, code: str, title: str, detail: str, errors: tuple[FieldError, ...] = ()
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: tuple[FieldError, ...] = (),
+    members: dict[str, object] | None = None,
 ) -> JSONResponse:
     """An RFC 9457 problem response with limes' stable `code` and field `errors`.
 
@@ -66,6 +71,8 @@ def problem(
     }
     if errors:
         body["errors"] = [e.as_dict() for e in bounded_errors(errors)]
+    # Extension members (RFC 9457 section 3.2) never replace the standard ones.
+    body.update({k: v for k, v in (members or {}).items() if k not in body})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
@@ -73,7 +80,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)  # noqa: S101 - registered for DomainError only
     if wants_html(request):
         return error_page(request, status_for(exc), exc.title, exc.detail)
-    return problem(status_for(exc), exc.code, exc.title, exc.detail, exc.errors)
+    return problem(status_for(exc), exc.code, exc.title, exc.detail, exc.errors, exc.members())
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -3,6 +3,7 @@ flagged for review when the central checks object; exits from the fall-back are 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -148,3 +149,27 @@ def test_ees_art_21_art_46_closing_a_review_clears_the_flag_and_logs_reason_and_
     with pytest.raises(InvalidRequest) as twice:
         operations.close_review(GUARD, entry_id, "again")
     assert twice.value.errors[0].field == "record_id"
+
+
+def test_ees_art_21_art_27_an_outage_entry_on_a_new_passport_is_recorded_and_flagged(
+    service: EesService, store: EesStore, clock: FixedClock, recorder: FallbackRecorder
+) -> None:
+    """The guard who saw the traveller cannot confirm a candidate file at upload: the
+    crossing that happened is recorded in a new file and flagged, not set aside."""
+    clock.set(datetime(2026, 5, 1, 9, 0, tzinfo=UTC))
+    first = service.record_entry(GUARD, ADA.at())
+    clock.set(datetime(2026, 5, 20, 9, 0, tzinfo=UTC))
+    service.record_exit(GUARD, ADA.at())
+    new_passport = Traveller(number="Y7654321", expiry=date(2035, 6, 1))
+    during = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
+    clock.set(during)
+    ada_herself = replace(new_passport.at(), capture=Capture(ADA.templates()))
+    _outage(recorder, Operation.ENTRY, during, ada_herself)
+    report = recorder.replay()
+    assert report.failed == ()
+    (entry_id,) = report.uploaded
+    entry = peek(store).ees.get_entry(entry_id)
+    assert entry.file_id != first.file_id
+    assert entry.review_reason is not None
+    assert first.file_id in entry.review_reason
+    assert "Art 27" in entry.review_reason

@@ -301,9 +301,11 @@ def test_the_resembling_traveller_makes_a_yellow_link_when_recorded(tmp_path: Pa
     with services.ees_store.unit_of_work(write=False) as uow:
         created = uow.ees.get_file(receipt.file_id)
     assert created is not None
-    assert {link.a.record_id, link.b.record_id} == {
-        created.cir_id,
-        check.individual_file.cir_id,
+    # 2019/817 Art 27-28: the link joins the new EES file and traveller 1's VIS file.
+    assert {(link.a.system, link.a.record_id), (link.b.system, link.b.record_id)} == {
+        ("ees", created.cir_id),
+        ("vis", f"V{returning.traveller.nationality}{returning.traveller.document_number}"),
     }
+    assert check.individual_file.cir_id not in {link.a.record_id, link.b.record_id}
     assert [p.link for p in services.mid.pending()] == [link]
     services.engine.dispose()

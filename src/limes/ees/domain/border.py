@@ -12,6 +12,7 @@ from limes.core.errors import FieldError, InvalidDocument, InvalidRequest
 from limes.core.identity import Name
 from limes.core.visa_lists import VisaExemption
 from limes.ees.domain.errors import EesInactive, FingerPositions, MissingBiometrics
+from limes.ees.domain.identification import IdentityDecision
 from limes.ees.domain.models import (
     Completeness,
     CrossingPoint,
@@ -61,6 +62,8 @@ class CrossingRequest:
     stamp_date: date | None = None  # the stamp affixed alongside, during the transition
     # Earlier stays the EES does not hold, shown by the stamps in the document (Art 22).
     stamped_stays: tuple[StampedStay, ...] = ()
+    # The guard's decision on who the traveller is (EES Art 23(2)-(4), 27).
+    identity_decision: IdentityDecision | None = None
     # A fingerprint of the request as the client sent it (the HTTP layer's canonical JSON
     # of the validated body). Data generated on the server for the request, such as a
     # synthetic capture, differs from one try to the next and must not be fingerprinted.
@@ -88,6 +91,9 @@ class CrossingRequest:
             str(self.residence_document),
             str(self.visa_exemption),
         ]
+        if self.identity_decision is not None:
+            # Only when stated, so that the digests of earlier requests stay as they were.
+            parts.append(repr(self.identity_decision))
         parts += [
             f"{t.modality}:{hashlib.sha256(t.vector).hexdigest()}" for t in self.capture.templates
         ]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from limes.core.errors import Conflict, InvalidRequest, NotFound
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from limes.core.errors import Conflict, FieldError, InvalidRequest, NotFound
+
+if TYPE_CHECKING:
+    from limes.ees.domain.identification import FileCandidate
 
 
 class SecondEntryWithoutExit(Conflict):
@@ -101,3 +107,57 @@ class NotInEesScope(InvalidRequest):
 
     code = "ees-not-in-scope"
     title = "Not registered in the EES"
+
+
+class PossibleExistingFile(Conflict):
+    """The traveller may already have a file (EES Art 23(2)-(4), 27): the guard decides."""
+
+    code = "ees-possible-existing-file"
+    title = "The traveller may already have a file"
+
+    def __init__(
+        self,
+        detail: str,
+        candidates: Sequence[FileCandidate] = (),
+        errors: Iterable[FieldError] = (),
+    ) -> None:
+        super().__init__(detail, errors)
+        self.candidates = tuple(candidates)
+
+    def members(self) -> dict[str, object]:
+        """The candidate files, for the guard to compare with the traveller."""
+        return {"candidates": [candidate.as_dict() for candidate in self.candidates]}
+
+
+class VerificationFailed(Conflict):
+    """The 1:1 verification failed (EES Art 23(2)-(4)): the guard checks and decides."""
+
+    code = "ees-verification-failed"
+    title = "The traveller does not match the file's biometrics"
+
+    def __init__(
+        self,
+        detail: str,
+        candidates: Sequence[FileCandidate] = (),
+        errors: Iterable[FieldError] = (),
+    ) -> None:
+        super().__init__(detail, errors)
+        self.candidates = tuple(candidates)
+
+    def members(self) -> dict[str, object]:
+        """Other files whose biometrics match the traveller's, if the 1:N found any."""
+        return {"candidates": [candidate.as_dict() for candidate in self.candidates]}
+
+
+class NotACandidate(InvalidRequest):
+    """The confirmed file is not one the check proposed for this traveller."""
+
+    code = "ees-not-a-candidate"
+    title = "Not a candidate file"
+
+
+class InvalidIdentityDecision(InvalidRequest):
+    """The guard's identity decision is incomplete or contradictory."""
+
+    code = "ees-invalid-identity-decision"
+    title = "Identity decision incomplete"

@@ -84,6 +84,8 @@ class CirBiometricIndex:
                         self._enrol(cir_id, identity_file.system, templates)
                     read[cir_id] = identity_file
                 self._seq = changes[-1].seq
+                if len(changes) < _FOLLOW_BATCH:
+                    break  # the end of the log as this transaction sees it: no query more
         return read
 
     def _load(self, repository: IdentityRepository) -> None:
@@ -118,13 +120,21 @@ class CirBiometricIndex:
         for gallery in GALLERY_OF.values():
             self.sbms.delete(gallery, cir_id)
 
-    def candidates(self, probes: Sequence[BiometricTemplate], k: int = MAX_CANDIDATES) -> list[str]:
-        """The cir_ids the sBMS finds for any probe of an indexed modality, best first."""
+    def candidates(
+        self,
+        probes: Sequence[BiometricTemplate],
+        k: int = MAX_CANDIDATES,
+        galleries: Sequence[Gallery] | None = None,
+    ) -> list[str]:
+        """The cir_ids the sBMS finds for any probe of an indexed modality, best first.
+
+        `galleries` limits the search to some systems' files (all when None).
+        """
         found: dict[str, None] = {}
         with self._lock:
             for probe in probes:
                 if probe.modality in self.modalities:
-                    hits = self.sbms.identify(probe, k=k).candidates
+                    hits = self.sbms.identify(probe, galleries, k=k).candidates
                     found.update(dict.fromkeys(hit.source_reference for hit in hits))
         return list(found)
 

@@ -36,6 +36,16 @@ class IdentityRepository(Protocol):
         """The system's file holding this travel document, or None."""
         ...
 
+    def files_by_identity(
+        self, system: SourceSystem, identity: IdentityData, limit: int
+    ) -> list[IdentityFile]:
+        """The system's files sharing an identity key with `identity`, at most `limit`.
+
+        The keys are `limes.interop.cir.identity_search.identity_keys`: a search by
+        identity data, read by index (EES Art 23(2), 27); the caller judges each file.
+        """
+        ...
+
     def update(
         self,
         cir_id: str,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from limes.biometrics.matching import Verifier, verify_best
 from limes.biometrics.templates import BiometricTemplate
 from limes.interop.mid.domain.models import BiometricOutcome, LinkColour, RecordRef
-from limes.interop.mid.domain.rules import initial_colour
+from limes.interop.mid.domain.rules import initial_colour, joins_two_systems
 from limes.matching.engine import MatchResult, match_identities
 from limes.matching.identity import IdentityRecord
 from limes.matching.results import Category, CategoryResult, Outcome
@@ -118,7 +118,12 @@ class DetectedLink:
 def judge(
     new: IndexedRecord, old: IndexedRecord, biometrics: BiometricEvidence = NO_BIOMETRICS
 ) -> DetectedLink | None:
-    """Art 28(1), 30, 33: the link between two records, or None when nothing links them."""
+    """Art 28(1), 30, 33: the link between two records, or None when nothing links them.
+
+    Records of one system are never linked (`rules.joins_two_systems`, Art 27-28).
+    """
+    if not joins_two_systems(new.ref, old.ref):
+        return None
     match = match_identities(new.identity, old.identity)
     document = match.result(Category.TRAVEL_DOCUMENT)
     # Art 33(1)(b) asks for the same travel document: a number equal on both sides

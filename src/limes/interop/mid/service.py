@@ -40,6 +40,7 @@ from limes.interop.mid.detector import CONJUNCTIVE, Blocking
 from limes.interop.mid.domain.errors import LinkAlreadyDecided
 from limes.interop.mid.domain.lag import RECENT, DetectionLag, DetectionRun, detection_lag
 from limes.interop.mid.domain.models import (
+    BiometricOutcome,
     IdentityConfirmationFile,
     Link,
     LinkColour,
@@ -63,7 +64,9 @@ from limes.interop.mid.linking import (
     judge,
 )
 from limes.interop.mid.ports import MidStore, MidUnitOfWork, StoredRecord
+from limes.matching.engine import match_identities
 from limes.matching.identity import IdentityRecord, Sex
+from limes.matching.results import Category, Outcome
 from limes.matching.text import blocking_keys
 
 __all__ = [
@@ -388,6 +391,25 @@ class MidService:
         if icf is not None:
             uow.mid.put_file(icf)
 
+    def _pair_evidence(self, uow: MidUnitOfWork, link: Link) -> tuple[BiometricOutcome, bool]:
+        """Art 31-33: the pair's biometrics as the sBMS compares them now, and the document."""
+        held = {
+            s.record.ref.record_id: s for s in uow.mid.records([link.a.record_id, link.b.record_id])
+        }
+        a, b = held.get(link.a.record_id), held.get(link.b.record_id)
+        biometrics = biometric_evidence(
+            uow.identities.templates(link.a.record_id), uow.identities.templates(link.b.record_id)
+        ).outcome
+        same_document = (
+            a is not None
+            and b is not None
+            and match_identities(a.record.identity, b.record.identity)
+            .result(Category.TRAVEL_DOCUMENT)
+            .outcome
+            is Outcome.SAME
+        )
+        return biometrics, same_document
+
     # --- reading --------------------------------------------------------------------
 
     def links_of(self, record_id: str) -> list[Link]:
@@ -468,7 +490,14 @@ class MidService:
             if link is None:
                 raise NotFound(f"no link {link_id!r} in the MID")
             decided = decide(
-                link, colour, decided_by, authority, now, justification, expected_colour
+                link,
+                colour,
+                decided_by,
+                authority,
+                now,
+                justification,
+                expected_colour,
+                self._pair_evidence(uow, link),
             )
             if not uow.mid.save_decision(decided, expected=link.colour):
                 current = uow.mid.link(link_id)

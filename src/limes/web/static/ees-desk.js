@@ -243,7 +243,7 @@
       recordEntry: $("#record-entry"), recordExit: $("#record-exit"), recordRefusal: $("#record-refusal"),
       outcome: $("#outcome"), empty: $("#result-empty"), result: $("#result"),
       traveller: $("#traveller"), verdict: $("#verdict"), verification: $("#verification"), warnings: $("#warnings"),
-      timeline: $("#timeline"), history: $("#history"),
+      timeline: $("#timeline"), history: $("#history"), identity: $("#identity"),
       dialog: $("#refusal-dialog"), refusalForm: $("#refusal-form"), refusalError: $("#refusal-error"),
     };
 
@@ -261,6 +261,7 @@
       recorded: false,
       retry: null, // {sig, key}: the Idempotency-Key of an action that got no answer
       recent: [], // what this desk recorded in this browser session, newest first
+      identityDecision: null, // the guard's answer to candidate files or a failed verification
     };
     const RECENT_KEY = "limes.desk.recent";
 
@@ -507,6 +508,7 @@
       if (el.familyMember.checked) body.family_member = true;
       if (el.residenceDocument.value) body.residence_document = el.residenceDocument.value;
       if (el.visaExemption.value) body.visa_exemption = el.visaExemption.value;
+      if (state.identityDecision) body.identity_decision = state.identityDecision;
       return body;
     };
 
@@ -579,6 +581,8 @@
       fill(el.verdict);
       fill(el.verification);
       fill(el.warnings);
+      fill(el.identity);
+      el.identity.hidden = true;
       fill(el.timeline);
       fill(el.history);
     };
@@ -718,6 +722,88 @@
       el.warnings.hidden = check.warnings.length === 0;
     };
 
+    // EES Art 23(2)-(4), 27: a file found otherwise than by the document is the traveller's
+    // only once the guard confirms it; a failed 1:1 verification stops the record until the
+    // guard has checked the identity by other means. Nothing is recorded until they decide.
+    const act = (attrs, text, handler) => {
+      const button = h("button", { type: "button", ...attrs }, text);
+      button.addEventListener("click", handler);
+      return button;
+    };
+    const decide = (decision) => {
+      state.identityDecision = decision;
+      state.recorded = false;
+      runCheck({ force: true });
+    };
+    const reasonField = (testid, label) => {
+      const input = h("input", { type: "text", maxlength: "2000", autocomplete: "off", "data-testid": testid, "aria-label": label, placeholder: label });
+      const error = h("small", { class: "field-error", "data-testid": `${testid}-error`, hidden: true }, "Say how the identity was established.");
+      return { input, error, value: () => input.value.trim() };
+    };
+    const withReason = (field, decision) => () => {
+      if (!field.value()) {
+        field.error.hidden = false;
+        field.input.setAttribute("aria-invalid", "true");
+        field.input.focus();
+        return;
+      }
+      decide({ ...decision, reason: field.value() });
+    };
+    const candidateItem = (c, confirmable) => h("li", { class: "candidate", "data-testid": "candidate" },
+      h("div", { class: "candidate-who" },
+        h("strong", { "data-testid": "candidate-name" }, [c.surname, c.given_names].filter(Boolean).join(", ")),
+        c.date_of_birth ? h("span", {}, ` · born ${c.date_of_birth}`) : null,
+        c.sex ? h("span", {}, ` · ${c.sex}`) : null,
+        c.nationalities.length ? h("span", {}, ` · ${c.nationalities.join(", ")}`) : null),
+      h("div", { class: "candidate-docs" }, "Documents: ", h("span", { class: "mono", "data-testid": "candidate-documents" }, c.documents.join("; ") || "–"),
+        " · file ", h("span", { class: "mono", "data-testid": "candidate-file" }, c.file_id)),
+      h("div", { class: "candidate-basis" }, ...c.basis.map((b) => chip(b === "biometrics" ? "chip-ok" : "chip-info", b === "biometrics" ? "biometrics match" : "identity data alike"))),
+      h("details", { class: "candidate-reasons" }, h("summary", {}, "why"), h("ul", {}, c.reasons.map((r) => h("li", {}, r)))),
+      confirmable
+        ? act({ "data-testid": "confirm-candidate" }, "Same person: use this file", () => decide({ confirmed_file_id: c.file_id }))
+        : null);
+    const renderIdentity = (check) => {
+      const decision = state.identityDecision;
+      const candidates = check.candidates || [];
+      const failed = Boolean(check.verification && check.verification.matched === false);
+      const undo = act({ class: "secondary outline", "data-testid": "identity-undo" }, "Undo", () => decide(null));
+      let content = null;
+      if (check.adds_document && decision && decision.confirmed_file_id) {
+        content = [h("p", { class: "identity-settled", "data-testid": "identity-settled" },
+          h("strong", {}, "Confirmed: "), `file ${decision.confirmed_file_id} is this traveller's. This passport is added to it and the stay counts over its whole history (EES Art 23). `, undo)];
+      } else if (decision && decision.different_person && candidates.length) {
+        content = [h("p", { class: "identity-settled", "data-testid": "identity-settled" },
+          h("strong", {}, "Stated: a different person. "), `A new file is created; your reason is logged: “${decision.reason}”. `, undo)];
+      } else if (decision && decision.identity_confirmed_manually && failed) {
+        content = [h("p", { class: "identity-settled", "data-testid": "identity-settled" },
+          h("strong", {}, "Identity confirmed by a manual check. "), `Your reason is logged: “${decision.reason}”. `, undo)];
+      } else if (candidates.length && !check.file) {
+        const field = reasonField("identity-reason", "Why a different person (logged)");
+        content = [
+          h("h3", { "data-testid": "identity-title" }, `Possible existing file${candidates.length > 1 ? "s" : ""} (EES Art 23, 27)`),
+          h("p", {}, "This passport is in no file, but the traveller may already have one. Compare, then confirm the traveller's file, or state that this is a different person. Nothing is recorded until you decide."),
+          h("ol", { class: "candidates" }, candidates.map((c) => candidateItem(c, true))),
+          h("div", { class: "identity-other" }, field.input,
+            act({ class: "secondary", "data-testid": "different-person" }, "A different person: new file", withReason(field, { different_person: true })),
+            field.error),
+        ];
+      } else if (failed) {
+        const field = reasonField("manual-check-reason", "How the identity was checked (logged)");
+        content = [
+          h("h3", { "data-testid": "identity-title" }, "Verification failed (EES Art 23(2))"),
+          h("p", {}, "The traveller does not match the biometrics of the file. Check the identity by other means, then confirm it, saying how; or refuse entry (F10). Nothing is recorded until you decide."),
+          candidates.length ? h("p", {}, h("strong", {}, "The biometrics match another file (1:N, Art 27):")) : null,
+          candidates.length ? h("ol", { class: "candidates" }, candidates.map((c) => candidateItem(c, false))) : null,
+          h("div", { class: "identity-other" }, field.input,
+            act({ class: "secondary", "data-testid": "confirm-identity-manually" }, "Identity confirmed by a manual check", withReason(field, { identity_confirmed_manually: true })),
+            field.error),
+        ];
+      }
+      fill(el.identity, ...(content || []));
+      el.identity.hidden = content === null;
+      el.identity.classList.toggle("identity-open", content !== null && !$(".identity-settled", el.identity));
+    };
+
     const renderHistory = (check) => {
       const rows = [];
       for (const e of check.entries) {
@@ -763,6 +849,7 @@
       renderVerdict(check);
       renderVerification(check);
       renderWarnings(check);
+      renderIdentity(check);
       fill(el.timeline, drawTimeline(check, state.today));
       renderHistory(check);
       el.empty.hidden = true;
@@ -1218,6 +1305,7 @@
     const clearAll = () => {
       state.checkSeq += 1;
       state.recorded = false;
+      state.identityDecision = null;
       state.retry = null;
       state.invalidMrz = null;
       el.mrz.value = "";
@@ -1344,6 +1432,7 @@
       runCheck();
     });
     el.mrz.addEventListener("input", () => {
+      state.identityDecision = null; // a decision is about the document it was taken on
       renderShape();
       updateActions();
       if (el.mrz.getAttribute("aria-invalid") === "true") {

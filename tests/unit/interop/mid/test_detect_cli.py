@@ -152,12 +152,14 @@ def test_mid_run_detects_the_changes_not_yet_processed(
     from limes.db.engine import make_engine
     from limes.db.unit_of_work import SqlUnitOfWork
     from limes.interop.cir.adapters.sql import SqlIdentityRepository
+    from limes.interop.cir.models import SourceSystem
     from tests.unit.interop.mid.test_service import identity_file
 
     engine = make_engine(sqlite_database_url)
     with SqlUnitOfWork(engine) as uow:
         repository = SqlIdentityRepository(uow.connection)
-        repository.add(identity_file("C1", "KOVALENKO"), ())
+        # A VIS file, then an EES file: a link joins data of two systems (Art 27-28).
+        repository.add(identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ())
         repository.add(identity_file("C2", "KOVALENKA", document="FB7654321"), ())
     engine.dispose()
     monkeypatch.setenv("LIMES_DATABASE_URL", sqlite_database_url)

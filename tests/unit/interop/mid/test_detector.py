@@ -87,10 +87,11 @@ def test_same_identity_and_same_document_is_white() -> None:
     assert any(r.startswith("travel_document: same") for r in links[0].reasons)
 
 
-def test_same_system_duplicate_is_linked_too() -> None:
+def test_art_27_28_a_same_system_duplicate_is_not_linked() -> None:
+    """2019/817 Art 27-28: two EES files of one person are the EES's to merge, not a link."""
     document = {"doc_number": "P1234567", "doc_country": "GBR"}
     links = detect_all(record("e1", "ees", **SMITH, **document), record("e2", "ees", **SMITH))
-    assert [(link.a.system, link.b.system) for link in links] == [("ees", "ees")]
+    assert links == []
 
 
 def test_namesake_born_another_day_is_compared_but_not_linked() -> None:

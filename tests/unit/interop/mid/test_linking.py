@@ -20,7 +20,9 @@ def _face(person: str) -> BiometricTemplate:
     return CAPTURE.capture(person, Modality.FACE)
 
 
-def _record(record_id: str, surname: str, given: str, doc: str) -> IndexedRecord:
+def _record(
+    record_id: str, surname: str, given: str, doc: str, system: str = "ees"
+) -> IndexedRecord:
     identity = IdentityRecord.from_json(
         {
             "surname": surname,
@@ -32,7 +34,7 @@ def _record(record_id: str, surname: str, given: str, doc: str) -> IndexedRecord
             "doc_country": "UKR",
         }
     )
-    return IndexedRecord(RecordRef("ees", record_id), identity)
+    return IndexedRecord(RecordRef(system, record_id), identity)
 
 
 def test_no_templates_on_one_side_is_absent() -> None:
@@ -53,7 +55,7 @@ def test_two_people_are_different() -> None:
 
 def test_same_face_under_another_name_is_a_yellow_link() -> None:
     new = _record("C2", "KOVALENKO", "OLENA", "FA1234567")
-    old = _record("C1", "MARCHENKO", "IRYNA", "FB7654321")
+    old = _record("C1", "MARCHENKO", "IRYNA", "FB7654321", "vis")
     link = judge(new, old, biometric_evidence([_face("p1")], [_face("p1")]))
     assert link is not None
     assert link.colour is LinkColour.YELLOW
@@ -63,7 +65,7 @@ def test_same_face_under_another_name_is_a_yellow_link() -> None:
 
 def test_same_identity_but_different_face_is_a_yellow_link() -> None:
     new = _record("C2", "KOVALENKO", "OLENA", "FA1234567")
-    old = _record("C1", "KOVALENKO", "OLENA", "FA1234567")
+    old = _record("C1", "KOVALENKO", "OLENA", "FA1234567", "vis")
     link = judge(new, old, biometric_evidence([_face("p1")], [_face("p2")]))
     assert link is not None
     assert link.colour is LinkColour.YELLOW
@@ -72,7 +74,14 @@ def test_same_identity_but_different_face_is_a_yellow_link() -> None:
 
 def test_same_identity_and_face_is_a_white_link() -> None:
     new = _record("C2", "KOVALENKO", "OLENA", "FA1234567")
-    old = _record("C1", "KOVALENKO", "OLENA", "FA1234567")
+    old = _record("C1", "KOVALENKO", "OLENA", "FA1234567", "vis")
     link = judge(new, old, biometric_evidence([_face("p1")], [_face("p1")]))
     assert link is not None
     assert link.colour is LinkColour.WHITE
+
+
+def test_art_27_28_two_files_of_one_system_are_never_linked() -> None:
+    """2019/817 Art 27-28: a link joins data of two systems; one system merges its own files."""
+    new = _record("C2", "KOVALENKO", "OLENA", "FA1234567")
+    old = _record("C1", "KOVALENKO", "OLENA", "FA1234567")
+    assert judge(new, old, biometric_evidence([_face("p1")], [_face("p1")])) is None

@@ -22,6 +22,7 @@ from limes.interop.cir.models import IdentityData, IdentityFile, SourceSystem, T
 from limes.interop.mid.adapters.sql import SqlMidStore
 from limes.interop.mid.detector import Blocking
 from limes.interop.mid.domain.errors import (
+    ColourNotAllowed,
     JustificationRequired,
     LinkAlreadyDecided,
     NotResponsibleAuthority,
@@ -110,7 +111,7 @@ def store(engine: Engine, *files: tuple[IdentityFile, tuple[BiometricTemplate, .
 def test_a_resembling_identity_gets_a_yellow_link_with_its_reasons(
     engine: Engine, mid: MidService
 ) -> None:
-    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()))
     assert mid.detect_changes().links == ()
     store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
     report = mid.detect_changes()
@@ -133,7 +134,7 @@ def test_the_member_state_that_wrote_the_file_verifies_its_links(
     engine: Engine, mid: MidService
 ) -> None:
     """Art 29(1)(a): the border authority of the state that recorded the EES data."""
-    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()))
     mid.detect_changes()
     croatian = replace(identity_file("C2", "KOVALENKA", document="FB7654321"), member_state="HRV")
     store(engine, (croatian, ()))
@@ -167,7 +168,7 @@ def test_the_member_state_that_wrote_the_file_verifies_its_links(
 
 
 def test_nothing_is_detected_twice(engine: Engine, mid: MidService) -> None:
-    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()))
     store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
     assert len(mid.detect_changes().links) == 1
     assert mid.detect_changes().changes == 0
@@ -187,7 +188,7 @@ def test_nothing_is_detected_twice(engine: Engine, mid: MidService) -> None:
 def test_different_people_are_not_linked(engine: Engine, mid: MidService) -> None:
     store(
         engine,
-        (identity_file("C1", "KOVALENKO"), ()),
+        (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()),
         (identity_file("C2", "NAKAMURA", "HIROSHI", document="TK0000001"), ()),
     )
     report = mid.detect_changes()
@@ -214,7 +215,7 @@ def test_the_same_face_under_another_name_is_found_through_the_sbms(
     engine: Engine, mid: MidService
 ) -> None:
     """The fraud case: no blocking key is shared, only the face (Art 27(1), 30)."""
-    store(engine, (identity_file("C1", "KOVALENKO"), (face("p1"),)))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), (face("p1"),)))
     store(engine, (identity_file("C2", "NAKAMURA", "HIROSHI", document="TK0000001"), (face("p1"),)))
     (link,) = mid.detect_changes().links
     assert link.colour is LinkColour.YELLOW
@@ -225,7 +226,7 @@ def test_the_same_face_under_another_name_is_found_through_the_sbms(
 def test_another_process_finds_faces_detected_elsewhere(
     engine: Engine, mid: MidService, clock: FixedClock
 ) -> None:
-    store(engine, (identity_file("C1", "KOVALENKO"), (face("p1"),)))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), (face("p1"),)))
     mid.detect_changes()
     other = new_service(engine, clock)
     assert other.load_biometrics() == 1
@@ -237,7 +238,7 @@ def test_another_process_finds_faces_detected_elsewhere(
 def test_a_decision_turns_the_link_and_a_second_one_is_refused_with_the_state(
     engine: Engine, mid: MidService, clock: FixedClock
 ) -> None:
-    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()))
     store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
     (link,) = mid.detect_changes().links
     clock.advance(timedelta(hours=1))
@@ -269,7 +270,7 @@ def test_a_decision_turns_the_link_and_a_second_one_is_refused_with_the_state(
 
 
 def test_decisions_are_checked_before_anything_is_stored(engine: Engine, mid: MidService) -> None:
-    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()))
     store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
     (link,) = mid.detect_changes().links
     with pytest.raises(NotResponsibleAuthority):
@@ -324,7 +325,10 @@ def test_an_erased_file_takes_its_links_and_its_place_in_the_file(
 def test_a_placeholder_date_of_birth_alone_links_no_one(engine: Engine, mid: MidService) -> None:
     store(
         engine,
-        (identity_file("C1", "KOVALENKO", born=PartialDate(1987, 1, 1)), ()),
+        (
+            identity_file("C1", "KOVALENKO", born=PartialDate(1987, 1, 1), system=SourceSystem.VIS),
+            (),
+        ),
         (
             identity_file(
                 "C2", "NAKAMURA", "HIROSHI", document="TK01", born=PartialDate(1987, 1, 1)
@@ -343,7 +347,7 @@ def test_candidates_come_only_from_the_keys_the_service_is_given(
         clock,
         blocking=Blocking(lambda identity: {f"doc:{identity.doc_number}"}, {"doc": 50}),
     )
-    store(engine, (identity_file("C1", "KOVALENKO"), ()))
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), ()))
     store(engine, (identity_file("C2", "KOVALENKA", document="FB7654321"), ()))
     report = by_document.detect_changes()
     assert report.links == ()
@@ -397,7 +401,7 @@ def test_a_budget_ends_a_batch_early_and_the_lag_follows_the_log(
     )
     store(
         engine,
-        (identity_file("cir-1", "KOVALENKO"), ()),
+        (identity_file("cir-1", "KOVALENKO", system=SourceSystem.VIS), ()),
         (identity_file("cir-2", "PETRENKO", document="FB7654321"), ()),
         (identity_file("cir-3", "KOVALENKO", document="FC1111111"), ()),
     )
@@ -424,3 +428,32 @@ def test_a_budget_ends_a_batch_early_and_the_lag_follows_the_log(
     lag = mid.detection_lag()
     assert lag.caught_up
     assert lag.recent_files == 3
+
+
+def test_art_33_1_d_a_white_decision_without_the_same_biometrics_is_refused(
+    engine: Engine, mid: MidService
+) -> None:
+    """Art 33(1)(d): the officer cannot make white a link whose biometrics differ."""
+    store(engine, (identity_file("C1", "KOVALENKO", system=SourceSystem.VIS), (face("p1"),)))
+    store(engine, (identity_file("C2", "KOVALENKO"), (face("p2"),)))
+    (link,) = mid.detect_changes().links
+    assert link.colour is LinkColour.YELLOW
+    with pytest.raises(ColourNotAllowed, match="same biometric data"):
+        mid.decide(
+            link.link_id,
+            LinkColour.WHITE,
+            decided_by="guard",
+            authority=BORDER,
+            justification="looks alike",
+            expected_colour=LinkColour.YELLOW,
+        )
+    assert mid.case(link.link_id).link.colour is LinkColour.YELLOW
+    green = mid.decide(
+        link.link_id,
+        LinkColour.GREEN,
+        decided_by="guard",
+        authority=BORDER,
+        justification="two persons, one name",
+        expected_colour=LinkColour.YELLOW,
+    )
+    assert green.colour is LinkColour.GREEN

@@ -8,7 +8,7 @@
   lines already logged get theirs here, so none is kept for ever.
 
 Revision ID: 0014_ees_corrections
-Revises: 0011_ees_retention_indexes
+Revises: 0013_ees_person
 Create Date: 2026-12-08 00:00:00
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 from limes.db.metadata import UTCDateTime
 
 revision: str = "0014_ees_corrections"
-down_revision: str | Sequence[str] | None = "0012_ees_scope"
+down_revision: str | Sequence[str] | None = "0013_ees_person"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from limes.core.errors import Conflict, NotFound
+from limes.interop.cir.identity_search import key_ids
 from limes.interop.cir.models import (
     BiometricTemplate,
     ChangeKind,
@@ -39,6 +40,8 @@ class MemoryIdentityRepository:
         self._templates: dict[str, dict[Modality, BiometricTemplate]] = {}
         self._documents: dict[_DocumentKey, str] = {}
         self._changes: list[IdentityChange] = []
+        # Identity key id -> the files keyed by it, in the order they were keyed.
+        self._identity_keys: dict[int, dict[str, None]] = {}
 
     def add(self, identity_file: IdentityFile, templates: Sequence[BiometricTemplate]) -> None:
         """Store a new file with its templates.
@@ -58,6 +61,7 @@ class MemoryIdentityRepository:
         )
         self._documents.update(dict.fromkeys(keys, cir_id))
         self._templates[cir_id] = by_modality
+        self._index_identity(cir_id, identity_file.identity)
         self._record(cir_id, identity_file.system, identity_file.updated_at, ChangeKind.WRITTEN)
 
     def get(self, cir_id: str) -> IdentityFile | None:
@@ -70,6 +74,25 @@ class MemoryIdentityRepository:
         """The system's file holding this travel document, or None."""
         cir_id = self._documents.get((system, number, issuing_state))
         return None if cir_id is None else self._files[cir_id]
+
+    def files_by_identity(
+        self, system: SourceSystem, identity: IdentityData, limit: int
+    ) -> list[IdentityFile]:
+        """The system's files sharing an identity key with `identity`, at most `limit`."""
+        found: dict[str, None] = {}
+        for key in key_ids(identity):
+            for cir_id in self._identity_keys.get(key, {}):
+                if self._files[cir_id].system is system:
+                    found[cir_id] = None
+        return [self._files[cir_id] for cir_id in sorted(found)[: max(limit, 0)]]
+
+    def _index_identity(self, cir_id: str, identity: IdentityData) -> None:
+        for key in key_ids(identity):
+            self._identity_keys.setdefault(key, {})[cir_id] = None
+
+    def _unindex_identity(self, cir_id: str, identity: IdentityData) -> None:
+        for key in key_ids(identity):
+            self._identity_keys.get(key, {}).pop(cir_id, None)
 
     def update(
         self,
@@ -95,6 +118,8 @@ class MemoryIdentityRepository:
         for old in current.documents:
             del self._documents[_key(current.system, old)]
         self._documents.update(dict.fromkeys(keys, cir_id))
+        self._unindex_identity(cir_id, current.identity)
+        self._index_identity(cir_id, identity)
         self._files[cir_id] = replace(
             current,
             identity=identity,
@@ -145,6 +170,7 @@ class MemoryIdentityRepository:
         for document in erased.documents:
             del self._documents[_key(erased.system, document)]
         del self._templates[cir_id]
+        self._unindex_identity(cir_id, erased.identity)
         self._record(cir_id, erased.system, at, ChangeKind.ERASED)
         return True
 

@@ -26,14 +26,17 @@ from limes.interop.cir.adapters.sql_tables import (
     COUNT_CHANGES_AFTER,
     DELETE_DOCUMENTS,
     DELETE_FILE,
+    DELETE_IDENTITY_KEYS,
     DELETE_TEMPLATES,
     FILE_SYSTEM,
+    FILES_BY_IDENTITY,
     FILES_OF_DOCUMENT,
     FIND_BY_DOCUMENT,
     GET,
     INSERT_CHANGES,
     INSERT_DOCUMENTS,
     INSERT_FILE,
+    INSERT_IDENTITY_KEYS,
     INSERT_TEMPLATES,
     LAST_CHANGE,
     MODALITY_ORDER,
@@ -43,6 +46,7 @@ from limes.interop.cir.adapters.sql_tables import (
     TEMPLATES_OF,
     UPDATE_FILE,
 )
+from limes.interop.cir.identity_search import key_ids
 from limes.interop.cir.models import (
     BiometricTemplate,
     ChangeKind,
@@ -87,6 +91,7 @@ class SqlIdentityRepository:
         file_rows: list[dict[str, Any]] = []
         document_rows: list[dict[str, Any]] = []
         template_rows: list[dict[str, Any]] = []
+        key_rows: list[dict[str, Any]] = []
         for identity_file, templates in files:
             file_row = _identity_row(identity_file.identity)
             file_row.update(
@@ -102,6 +107,9 @@ class SqlIdentityRepository:
                 identity_file.cir_id, identity_file.system, identity_file.documents
             )
             template_rows += _template_rows(identity_file.cir_id, templates)
+            key_rows += _key_rows(
+                identity_file.cir_id, identity_file.system, identity_file.identity
+            )
         try:
             if file_rows:
                 self._connection.execute(INSERT_FILE, file_rows)
@@ -109,6 +117,8 @@ class SqlIdentityRepository:
                 self._connection.execute(INSERT_DOCUMENTS, document_rows)
             if template_rows:
                 self._connection.execute(INSERT_TEMPLATES, template_rows)
+            if key_rows:
+                self._connection.execute(INSERT_IDENTITY_KEYS, key_rows)
             if file_rows:
                 self._connection.execute(
                     INSERT_CHANGES,
@@ -136,6 +146,21 @@ class SqlIdentityRepository:
             raise _translated(error) from error
         return _identity_file(rows)
 
+    def files_by_identity(
+        self, system: SourceSystem, identity: IdentityData, limit: int
+    ) -> list[IdentityFile]:
+        """The system's files sharing an identity key with `identity`, at most `limit`."""
+        ids = key_ids(identity)
+        if not ids or limit < 1:
+            return []
+        parameters = {"system": system.value, "key_ids": list(ids), "limit": limit}
+        try:
+            found = self._connection.execute(FILES_BY_IDENTITY, parameters).scalars().all()
+            files = [self._connection.execute(GET, {"cir_id": c}).all() for c in found]
+        except sa_exc.DBAPIError as error:
+            raise _translated(error) from error
+        return [f for rows in files if (f := _identity_file(rows)) is not None]
+
     def update(
         self,
         cir_id: str,
@@ -162,6 +187,10 @@ class SqlIdentityRepository:
             if documents:
                 rows = _document_rows(cir_id, SourceSystem(system), documents)
                 self._connection.execute(INSERT_DOCUMENTS, rows)
+            self._connection.execute(DELETE_IDENTITY_KEYS, {"cir_id": cir_id})
+            keys = _key_rows(cir_id, SourceSystem(system), identity)
+            if keys:
+                self._connection.execute(INSERT_IDENTITY_KEYS, keys)
             self._connection.execute(
                 INSERT_CHANGES, _change_row(cir_id, system, values["updated_at"])
             )
@@ -348,6 +377,10 @@ def _document_rows(
         }
         for position, document in enumerate(documents)
     ]
+
+
+def _key_rows(cir_id: str, system: SourceSystem, identity: IdentityData) -> list[dict[str, Any]]:
+    return [{"system": system.value, "key_id": key, "cir_id": cir_id} for key in key_ids(identity)]
 
 
 def _template_rows(cir_id: str, templates: Iterable[BiometricTemplate]) -> list[dict[str, Any]]:

@@ -8,6 +8,9 @@ Tables (one row per file, per document, per template, per change):
 * `cir_travel_documents`: the file's documents in order; one document number of
   one issuing state belongs to at most one file per source system.
 * `cir_biometric_templates`: one template per file and modality.
+* `cir_identity_keys`: the identity keys of each file (64-bit ids of
+  `identity_search.identity_keys`), for the search by identity data (EES Art 23(2),
+  27): one indexed probe per key, never a scan of the files.
 * `cir_identity_changes`: every creation, update and erasure of a file, in commit
   order, written in the transaction that made it; the multiple-identity detector
   reads it to launch detection for each (2019/817 Art 27(1)).
@@ -51,6 +54,7 @@ __all__ = [
     "biometric_templates",
     "identity_changes",
     "identity_files",
+    "identity_keys",
     "travel_documents",
 ]
 
@@ -113,6 +117,23 @@ biometric_templates = Table(
     PrimaryKeyConstraint("cir_id", "modality"),
 )
 
+identity_keys = Table(
+    "cir_identity_keys",
+    metadata,
+    Column("system", String(_ENUM), nullable=False),  # the file's system: searches stay in one
+    Column("key_id", BigInteger, nullable=False),
+    Column(
+        "cir_id",
+        String(64),
+        ForeignKey(identity_files.c.cir_id, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # The key serves the search (system, key) -> files; the index on cir_id the rewrite
+    # of a file's keys and the cascade of its erasure.
+    PrimaryKeyConstraint("system", "key_id", "cir_id"),
+    Index("ix_cir_identity_keys_cir_id", "cir_id"),
+)
+
 identity_changes = Table(
     "cir_identity_changes",
     metadata,
@@ -155,6 +176,7 @@ access_log = Table(
 )
 
 _files, _docs, _tpls = identity_files, travel_documents, biometric_templates
+_keys = identity_keys
 _found = _docs.alias("found")
 
 # The file's columns with its documents' (LEFT JOIN: a file may hold none), in order.
@@ -198,6 +220,19 @@ FILES_OF_DOCUMENT = (
         _found.c.issuing_state == bindparam("issuing_state"),
     )
     .order_by(_files.c.cir_id, _docs.c.position)
+)
+INSERT_IDENTITY_KEYS = insert(_keys)
+DELETE_IDENTITY_KEYS = delete(_keys).where(_keys.c.cir_id == bindparam("cir_id"))
+# The files of some keys: one range of the primary key per key, at most `limit` files.
+FILES_BY_IDENTITY = (
+    select(_keys.c.cir_id)
+    .where(
+        _keys.c.system == bindparam("system"),
+        _keys.c.key_id.in_(bindparam("key_ids", expanding=True)),
+    )
+    .distinct()
+    .order_by(_keys.c.cir_id)
+    .limit(bindparam("limit"))
 )
 EXISTS = select(exists().where(_files.c.cir_id == bindparam("cir_id")))
 INSERT_FILE = insert(_files)

@@ -66,3 +66,17 @@ class NotResponsibleAuthority(AccessDenied):
 
     code = "mid-not-responsible-authority"
     title = "Not the authority responsible for this link"
+
+
+class ColourNotAllowed(InvalidRequest):
+    """The decided colour is not one the articles allow for the link's evidence (Art 31-33)."""
+
+    code = "mid-colour-not-allowed"
+    title = "Colour not allowed for this link"
+
+
+class SameSystemLink(InvalidRequest):
+    """A link must join data of two systems (Art 27-28)."""
+
+    code = "mid-same-system-link"
+    title = "A link joins data of two systems"

@@ -14,12 +14,14 @@ from limes.core.errors import FieldError
 from limes.core.limits import MAX_JUSTIFICATION_CHARS
 from limes.interop.mid.domain.errors import (
     AuthorityUndetermined,
+    ColourNotAllowed,
     InconsistentEvidence,
     InvalidDecision,
     JustificationRequired,
     LinkAlreadyDecided,
     LinkNotPending,
     NotResponsibleAuthority,
+    SameSystemLink,
     UnrelatedLink,
 )
 from limes.interop.mid.domain.models import (
@@ -58,6 +60,52 @@ DEFAULT_VERIFICATION_DEADLINES: Mapping[AuthorityKind, timedelta] = MappingProxy
         AuthorityKind.EURODAC_AUTHORITY: timedelta(hours=48),
     }
 )
+
+
+def joins_two_systems(a: RecordRef, b: RecordRef) -> bool:
+    """Art 27-28: whether a link may join these records: data of two different systems.
+
+    Multiple-identity detection compares the data a system creates or updates with the
+    data of the other EU information systems (Art 27(1)-(2)); a link joins data "in two
+    or more" of them (Art 25(1), 34). Two files of one system for one person are that
+    system's own matter: the EES keeps one file per person and merges them (Reg. (EU)
+    2017/2226 Art 23(2)-(4), 27), so no link is made between them.
+    """
+    return linked_system(a.system) is not linked_system(b.system)
+
+
+def require_colour_allowed(
+    colour: LinkColour, biometrics: BiometricOutcome, same_document: bool
+) -> None:
+    """Art 31-33(1)(d): refuse a decided colour the articles do not allow for the evidence.
+
+    White by manual verification, Art 33(1)(d): the same biometric data (with similar or
+    different identity data). Green, Art 31: never the same biometric data, which are
+    one person's. Red, Art 32: the same biometric data (a), different biometric data
+    (b)-(c), or the same travel document without biometrics (d); not identity data
+    alone, with nothing biometric or documentary behind them. limes' reading: a yellow
+    link on similar identity data alone (no biometrics, no common document) may be
+    closed green, two persons, whatever Art 31's cases, so that no link stays pending
+    for want of a colour the officer may give.
+    """
+    if colour is LinkColour.WHITE and biometrics is not BiometricOutcome.SAME:
+        raise ColourNotAllowed(
+            f"A white link by manual verification needs the same biometric data (Art "
+            f"33(1)(d)); the biometrics of this link are {biometrics}. Decide green if "
+            "these are two persons, or red if the use of identities is unjustified."
+        )
+    if colour is LinkColour.GREEN and biometrics is BiometricOutcome.SAME:
+        raise ColourNotAllowed(
+            "A green link joins data of two different persons (Art 31), but the biometric "
+            "data of this link are the same person's: decide white (Art 33(1)(d)) or red "
+            "(Art 32(a))."
+        )
+    no_basis = biometrics is BiometricOutcome.ABSENT and not same_document
+    if colour is LinkColour.RED and no_basis:
+        raise ColourNotAllowed(
+            "A red link needs the same or different biometric data, or the same travel "
+            "document where biometrics are missing (Art 32(1)(a)-(d)); this link has none."
+        )
 
 
 def initial_colour(
@@ -132,6 +180,11 @@ def create_link(
     found, reason = colour
     if found not in (LinkColour.WHITE, LinkColour.YELLOW):
         raise InvalidDecision(f"detection creates white or yellow links only, not {found}")
+    if not joins_two_systems(a, b):
+        raise SameSystemLink(
+            f"{a} and {b} are both {a.system} data: a link joins data of two systems "
+            "(Art 27-28); one system's files of one person are merged by that system"
+        )
     return Link(link_id, a, b, found, (*evidence, reason), at, at, authority.code)
 
 
@@ -227,6 +280,7 @@ def decide(
     at: datetime,
     justification: str,
     expected_colour: LinkColour,
+    evidence: tuple[BiometricOutcome, bool] | None = None,
 ) -> Link:
     """Art 29, 31-33(1)(d): record a manual verification of a yellow link.
 
@@ -239,6 +293,9 @@ def decide(
         justification: why; required for red.
         expected_colour: the colour the officer saw when deciding; a mismatch means
             another decision came first, and that one stands.
+        evidence: what the sBMS finds for the pair now and whether the two hold the same
+            travel document; the colour must be one the articles allow for it
+            (`require_colour_allowed`).
 
     Returns:
         The link with the decided colour and the decision recorded; the input is unchanged.
@@ -270,6 +327,8 @@ def decide(
         raise JustificationRequired(
             "say why the use of identities is unjustified (Art 32) before marking the link red"
         )
+    if evidence is not None:
+        require_colour_allowed(decision_colour, *evidence)
     verification = Verification(decided_by, authority, at, decision_colour, justification.strip())
     reason = f"{_DECISION_ARTICLE[decision_colour]} by {decided_by} ({authority})" + (
         f": {verification.justification}" if verification.justification else "."

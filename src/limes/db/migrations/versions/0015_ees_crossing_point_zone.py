@@ -7,8 +7,8 @@ day before. A crossing recorded from the fall-back that the central checks objec
 is kept with the reason it needs review, and an exit records how it reached the EES
 (EES Art 21).
 
-Revision ID: 0016_ees_crossing_point_zone
-Revises: 0011_ees_retention_indexes
+Revision ID: 0015_ees_crossing_point_zone
+Revises: 0014_ees_corrections
 Create Date: 2026-12-07 23:30:00
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_ees_crossing_point_zone"
+revision: str = "0015_ees_crossing_point_zone"
 down_revision: str | Sequence[str] | None = "0014_ees_corrections"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
