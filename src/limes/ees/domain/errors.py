@@ -109,11 +109,8 @@ class NotInEesScope(InvalidRequest):
     title = "Not registered in the EES"
 
 
-class PossibleExistingFile(Conflict):
-    """The traveller may already have a file (EES Art 23(2)-(4), 27): the guard decides."""
-
-    code = "ees-possible-existing-file"
-    title = "The traveller may already have a file"
+class _IdentityInDoubt(Conflict):
+    """A conflict the guard settles by comparing the traveller with candidate files."""
 
     def __init__(
         self,
@@ -129,24 +126,19 @@ class PossibleExistingFile(Conflict):
         return {"candidates": [candidate.as_dict() for candidate in self.candidates]}
 
 
-class VerificationFailed(Conflict):
-    """The 1:1 verification failed (EES Art 23(2)-(4)): the guard checks and decides."""
+class PossibleExistingFile(_IdentityInDoubt):
+    """The traveller may already have a file (EES Art 23(2)-(4), 27): the guard decides."""
+
+    code = "ees-possible-existing-file"
+    title = "The traveller may already have a file"
+
+
+class VerificationFailed(_IdentityInDoubt):
+    """The 1:1 verification failed (EES Art 23(2)-(4)): the guard checks and decides; the
+    candidates are other files whose biometrics match the traveller's, if the 1:N found any."""
 
     code = "ees-verification-failed"
     title = "The traveller does not match the file's biometrics"
-
-    def __init__(
-        self,
-        detail: str,
-        candidates: Sequence[FileCandidate] = (),
-        errors: Iterable[FieldError] = (),
-    ) -> None:
-        super().__init__(detail, errors)
-        self.candidates = tuple(candidates)
-
-    def members(self) -> dict[str, object]:
-        """Other files whose biometrics match the traveller's, if the 1:N found any."""
-        return {"candidates": [candidate.as_dict() for candidate in self.candidates]}
 
 
 class NotACandidate(InvalidRequest):
