@@ -112,6 +112,9 @@ class NotInEesScope(InvalidRequest):
 class _IdentityInDoubt(Conflict):
     """A conflict the guard settles by comparing the traveller with candidate files."""
 
+    code = "ees-identity-in-doubt"
+    title = "Who the traveller is must be settled"
+
     def __init__(
         self,
         detail: str,
