@@ -2,116 +2,30 @@
 
 Traveller `i` of the pre-filled population carries passport number `L` + eight
 digits; new travellers of a load run carry `N` + run number + sequence. Everything
-else (nationality, name, birth date, visa) follows from the index, so the load
-process rebuilds the exact MRZ of a stored file without reading the database.
+else follows from the index (nationality, sex, visa) and the document number (name,
+birth date), so the load process rebuilds the exact MRZ of a stored file without
+reading the database.
 One traveller in five is a visa holder (face only; fingers are in the VIS); the
 others are visa-exempt (face and four fingers, EES Art 17(1)(c)).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from faker import Faker
+
 from limes.biometrics.synthetic import SyntheticBiometrics
 from limes.biometrics.templates import RIGHT_HAND, BiometricTemplate, Modality
 from limes.core.documents import MrzFields, MrzFormat, Sex, build_mrz
-from limes.core.identity import Name
+from limes.core.identity import Name, mrz_name
 
 SEED = 2026
 EXEMPT = ("USA", "GBR", "CAN", "JPN", "AUS", "BRA", "KOR", "MEX", "ISR", "ARG", "NZL", "SGP")
 VISA_REQUIRED = ("IND", "CHN", "TUR", "ZAF", "EGY", "IDN", "PHL", "VNM", "MAR", "NGA")
-SURNAMES = [
-    "OKAFOR",
-    "SMITH",
-    "TANAKA",
-    "NGUYEN",
-    "SILVA",
-    "KIM",
-    "COHEN",
-    "GARCIA",
-    "PATEL",
-    "WANG",
-    "YILMAZ",
-    "DUBOIS",
-    "MULLER",
-    "ROSSI",
-    "BROWN",
-    "LOPEZ",
-    "SATO",
-    "PARK",
-    "LEVI",
-    "HERNANDEZ",
-    "SINGH",
-    "CHEN",
-    "DEMIR",
-    "NKOSI",
-    "ADEYEMI",
-    "IBRAHIM",
-    "SANTOS",
-    "WILSON",
-    "TAYLOR",
-    "ANDERSON",
-    "MARTIN",
-    "THOMPSON",
-    "WHITE",
-    "HARRIS",
-    "CLARK",
-    "LEWIS",
-    "WALKER",
-    "HALL",
-    "ALLEN",
-    "YOUNG",
-    "KING",
-    "WRIGHT",
-    "SCOTT",
-    "GREEN",
-    "BAKER",
-    "ADAMS",
-]
-GIVEN_NAMES = [
-    "ADA",
-    "JOHN",
-    "MARIA",
-    "WEI",
-    "YUKI",
-    "OMAR",
-    "LEILA",
-    "DAVID",
-    "SOFIA",
-    "ARJUN",
-    "MEI",
-    "EMRE",
-    "CHLOE",
-    "LUCAS",
-    "AMARA",
-    "NOAH",
-    "HANA",
-    "JAMES",
-    "FATIMA",
-    "CARLOS",
-    "PRIYA",
-    "LIAM",
-    "AYSE",
-    "THABO",
-    "GRACE",
-    "ALI",
-    "ANA",
-    "PETER",
-    "OLIVIA",
-    "SAMUEL",
-    "EMMA",
-    "DANIEL",
-    "ZARA",
-    "HIRO",
-    "NINA",
-    "PAULO",
-    "IRIS",
-    "MARCUS",
-    "ELENA",
-    "TOMAS",
-]
 FACE_AND_FINGERS: tuple[Modality, ...] = (Modality.FACE, *RIGHT_HAND)
 FACE_ONLY: tuple[Modality, ...] = (Modality.FACE,)
 
@@ -155,15 +69,54 @@ class Person:
         return build_mrz(fields, MrzFormat.TD3)
 
 
+# Names as varied as real traffic's: about 5,000 surnames and 4,700 given names from
+# two dozen locales (Faker, seeded), so that two travellers share a name and a birth
+# date about as rarely as they do at a real border. The identity search of EES Art 23
+# and 27 reads the files that share one; a population of a few dozen names would make
+# every new traveller a namesake of stored ones and measure a case no border sees.
+_LOCALES = (
+    "en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "es_MX", "it_IT", "pt_BR",
+    "pl_PL", "tr_TR", "nl_NL", "sv_SE", "cs_CZ", "hu_HU", "ro_RO", "id_ID",
+    "en_IN", "fil_PH", "vi_VN", "en_NZ", "en_AU", "fi_FI", "da_DK", "hr_HR",
+)  # fmt: skip
+_NAMES_PER_LOCALE = 600
+_BIRTH_DAYS = (date(2008, 12, 31) - date(1940, 1, 1)).days
+
+
+@lru_cache(maxsize=1)
+def name_pools() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The surnames, women's and men's given names the travellers are drawn from."""
+    surnames: set[str] = set()
+    women: set[str] = set()
+    men: set[str] = set()
+    for locale in _LOCALES:
+        faker = Faker(locale)
+        faker.seed_instance(SEED)
+        for _ in range(_NAMES_PER_LOCALE):
+            surnames.add(mrz_name(faker.last_name()).replace("<", " "))
+            women.add(mrz_name(faker.first_name_female()).replace("<", " "))
+            men.add(mrz_name(faker.first_name_male()).replace("<", " "))
+    return tuple(sorted(surnames)), tuple(sorted(women)), tuple(sorted(men))
+
+
+def _draw(number: str) -> int:
+    # The document number, not the index, decides the name and birth date: new
+    # traveller j is not a namesake of stored traveller j.
+    return int.from_bytes(hashlib.blake2b(number.encode(), digest_size=8).digest(), "big")
+
+
 def _person(number: str, i: int) -> Person:
     visa_holder = i % 5 == 0
     pool = VISA_REQUIRED if visa_holder else EXEMPT
+    surnames, women, men = name_pools()
+    given_names = women if i % 2 else men
+    drawn = _draw(number)
     return Person(
         number=number,
         nationality=pool[(i // 5) % len(pool)],
-        surname=SURNAMES[i % len(SURNAMES)],
-        given_names=GIVEN_NAMES[(i // 7) % len(GIVEN_NAMES)],
-        birth_date=date(1950 + i % 55, 1 + (i // 3) % 12, 1 + (i // 11) % 28),
+        surname=surnames[drawn % len(surnames)],
+        given_names=given_names[(drawn >> 16) % len(given_names)],
+        birth_date=date(1940, 1, 1) + timedelta(days=(drawn >> 32) % _BIRTH_DAYS),
         sex="F" if i % 2 else "M",
         expiry=date(2029 + i % 7, 1 + (i // 13) % 12, 1 + i % 28),
         visa_holder=visa_holder,
