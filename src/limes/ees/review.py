@@ -10,7 +10,7 @@ fail and hides the overstay.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from limes.ees.domain.assessment import StayAssessment
 from limes.ees.domain.models import CrossingPoint, EntryExitRecord, RecordSource
@@ -54,3 +54,32 @@ def review_warnings(entries: tuple[EntryExitRecord, ...]) -> list[str]:
         for r in entries
         if r.review_reason
     ]
+
+
+def exit_before_outage_entry(
+    open_entry: EntryExitRecord, entry_at: datetime, entry_day: date
+) -> EntryExitRecord:
+    """EES Art 21, 12: an entry kept during an outage finds an earlier entry with no exit.
+
+    The traveller crossed, so they had left: the earlier record is closed on the latest
+    day they can have left, the day of the new entry, which counts every day they may
+    have stayed and hides no overstay; it carries no crossing point and is flagged for a
+    person to establish the real exit (a rebuttal, Art 20, or a rectification, Art 35).
+    """
+    late = entry_day > open_entry.authorised_stay_until and not open_entry.family_member
+    reason = (
+        f"The exit after the entry of {open_entry.entry_day} was never recorded; a later "
+        f"entry on {entry_day} was kept during an outage (EES Art 21), so the record is "
+        f"closed on {entry_day}, the latest day the traveller can have left. Establish the "
+        "real exit (rebuttal, Art 20; rectification, Art 35)."
+    )
+    return replace(
+        open_entry,
+        exit_at=entry_at,
+        exit_date=entry_day,
+        exit_crossing_point=None,
+        exit_source=RecordSource.FALLBACK,
+        overstay_from=open_entry.overstay_from
+        or (open_entry.authorised_stay_until + timedelta(days=1) if late else None),
+        review_reason=" ".join(r for r in (open_entry.review_reason, reason) if r),
+    )

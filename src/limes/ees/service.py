@@ -64,7 +64,7 @@ from limes.ees.identification import (
 from limes.ees.outcomes import Actor, BorderCheck, CrossingReceipt, new_id
 from limes.ees.planning import Decision, T, transact, transact_async
 from limes.ees.ports import BiometricIdentifier, BiometricVerifier, EesStore, EesUnitOfWork
-from limes.ees.review import capture_point, stay_admitted
+from limes.ees.review import capture_point, exit_before_outage_entry, stay_admitted
 
 
 class EesService:
@@ -156,7 +156,9 @@ class EesService:
             require_active(check.crossing_point)
             identity_review = _identity_settled(uow, actor, check, request, at, source)
             open_entry = next((r for r in check.entries if r.is_open), None)
-            if open_entry is not None:
+            if open_entry is not None and source is RecordSource.FALLBACK:
+                check = _closed_before_outage_entry(uow, check, open_entry, request, at)
+            elif open_entry is not None:
                 raise SecondEntryWithoutExit(
                     f"The entry of {open_entry.entry_at:%Y-%m-%d} at "
                     f"{open_entry.entry_crossing_point} has no exit: record the exit first."
@@ -508,3 +510,25 @@ def _identity_settled(
 def _joined(*reasons: str | None) -> str | None:
     given = [reason for reason in reasons if reason]
     return " ".join(given) if given else None
+
+
+def _closed_before_outage_entry(
+    uow: EesUnitOfWork,
+    check: BorderCheck,
+    open_entry: EntryExitRecord,
+    request: CrossingRequest,
+    at: datetime,
+) -> BorderCheck:
+    """EES Art 21: the earlier entry closed by an entry kept during an outage, and the
+    check's calculation taken again with that stay in it (Art 11)."""
+    day = check.crossing_point.local_date(at)
+    closed = exit_before_outage_entry(open_entry, at, day)
+    uow.ees.update_entry(closed)
+    entries = tuple(closed if r.record_id == closed.record_id else r for r in check.entries)
+    biometric_file = (
+        check.individual_file is not None
+        and check.individual_file.completeness is Completeness.COMPLETE
+    )
+    family_member = check.scope is not None and check.scope.family_member
+    assessment = None if family_member else assess_entry(entries, day, request.visa, biometric_file)
+    return replace(check, entries=entries, assessment=assessment)

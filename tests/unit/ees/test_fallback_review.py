@@ -173,3 +173,37 @@ def test_ees_art_21_art_27_an_outage_entry_on_a_new_passport_is_recorded_and_fla
     assert entry.review_reason is not None
     assert first.file_id in entry.review_reason
     assert "Art 27" in entry.review_reason
+
+
+def test_ees_art_21_an_outage_entry_after_an_entry_without_exit_is_recorded_and_both_flagged(
+    service: EesService,
+    operations: EesOperations,
+    store: EesStore,
+    clock: FixedClock,
+    recorder: FallbackRecorder,
+) -> None:
+    """The traveller left without an exit record and came back during an outage: the
+    upload records the new entry; the earlier one closes on the latest day the traveller
+    can have left (no overstay hidden), flagged for a person to find the real exit."""
+    clock.set(datetime(2026, 1, 1, 9, 0, tzinfo=UTC))
+    first = service.record_entry(GUARD, ADA.at()).entry
+    assert first is not None
+    during = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)  # 120 days later: past the 90
+    clock.set(during)
+    _outage(recorder, Operation.ENTRY, during)
+    report = recorder.replay()
+    assert report.failed == ()
+    (entry_id,) = report.uploaded
+    state = peek(store)
+    earlier = state.ees.get_entry(first.record_id)
+    assert earlier.exit_day == date(2026, 5, 1)
+    assert earlier.exit_crossing_point is None
+    assert earlier.exit_source is RecordSource.FALLBACK
+    assert earlier.overstay_from == first.authorised_stay_until + timedelta(days=1)
+    assert earlier.review_reason is not None
+    assert "never recorded" in earlier.review_reason
+    entry = state.ees.get_entry(entry_id)
+    assert entry.is_open
+    assert entry.review_reason is not None  # 120 days used: no stay possible that day
+    listed = {o.record.record_id for o in operations.entries_for_review(GUARD)}
+    assert listed == {first.record_id, entry_id}
