@@ -6,6 +6,8 @@ The only module that imports adapters; systems meet here, never in each other.
 from __future__ import annotations
 
 import gc
+import logging
+import time
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -34,6 +36,8 @@ from limes.interop.sbms.adapters.faiss_index import faiss_matcher_factory
 from limes.interop.sbms.adapters.memory import MemoryTemplateStore
 from limes.interop.sbms.service import SharedBiometricMatchingService
 from limes.settings import Settings
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -112,8 +116,11 @@ def app_factory() -> FastAPI:
     """The application from the environment's settings: for `uvicorn --factory --workers N`."""
     services = build_services()
     app = build_app(services=services)
-    fill_biometric_index(services)
     tune_garbage_collection()
+    # At a million faces the load takes minutes: the server answers meanwhile, a new
+    # traveller's 1:N search waits for it on the desk's own thread, and a decision that
+    # would wait on the committer's thread answers 503 instead (`PrefetchedIdentification`).
+    services.biometric_index.load_in_background(lambda: _fill_and_freeze(services))
     # A serving process answers many desks at once, each 1:N search on its own thread:
     # BLAS's threads would only spin against them (a 10,000-face search took 22 ms with
     # two BLAS threads on the shared two-core machine, 5 ms with one).
@@ -130,6 +137,13 @@ def fill_biometric_index(services: Services) -> int:
     with services.ees_store.unit_of_work(write=False) as uow:
         services.biometric_index.sync(uow.identities)
     return len(services.biometric_index)
+
+
+def _fill_and_freeze(services: Services) -> None:
+    started = time.perf_counter()
+    faces = fill_biometric_index(services)
+    gc.freeze()  # the templates live as long as the process: out of the collector's way
+    _log.info("sBMS index loaded: %d files in %.1f s", faces, time.perf_counter() - started)
 
 
 # A border crossing allocates many short-lived objects. With the default thresholds the

@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 
 from limes.biometrics.templates import BiometricTemplate
 from limes.core.documents import MrzReading
+from limes.core.errors import BackendUnavailable
 from limes.ees.domain.border import CrossingRequest, identity_of, travel_document_of
 from limes.ees.domain.identification import (
     CandidateBasis,
@@ -332,6 +333,11 @@ class PrefetchedIdentification:
         self._document = document
         self._hits: tuple[BiometricIdentification, ...] | None = None
 
+    @property
+    def ready(self) -> bool:
+        """Whether a search now would not wait for the index's load (see `identify`)."""
+        return self._identifier.ready
+
     def run(self) -> None:
         """Search 1:N now, off the thread that decides, if the document is in no file."""
         number, state = self._document.document_number, self._document.issuing_state
@@ -348,6 +354,13 @@ class PrefetchedIdentification:
         if self._hits is not None and probes is self._probes:
             hits, self._hits = self._hits, None  # used once: a decision taken again searches
             return list(hits)
+        if not self._identifier.ready:
+            # The decision may run on the thread that commits every desk's crossings: it
+            # must not wait minutes for a starting server's index.
+            raise BackendUnavailable(
+                "The biometric identification (EES Art 27) is loading its index after a "
+                "start: retry in a moment with the same Idempotency-Key."
+            )
         return self._identifier.identify(identities, probes)
 
 

@@ -274,6 +274,11 @@ class BiometricIdentification:
 class BiometricIdentifier(Protocol):
     """Identification 1:N in the EES's files through the sBMS (EES Art 27)."""
 
+    @property
+    def ready(self) -> bool:
+        """False while the 1:N index is being loaded at start-up: a search would wait."""
+        ...
+
     def identify(
         self, identities: IdentityRepository, probes: Sequence[BiometricTemplate]
     ) -> list[BiometricIdentification]:

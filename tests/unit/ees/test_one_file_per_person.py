@@ -7,6 +7,7 @@ of a candidate file, and the failed 1:1 verification that stops the record.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from limes.bootstrap import build_services, fill_biometric_index
 from limes.core.clock import FixedClock
+from limes.core.errors import BackendUnavailable
 from limes.ees.adapters.biometrics import SbmsIdentifier, TemplateVerifier
 from limes.ees.adapters.sql import SqlEesStore
 from limes.ees.domain.border import Capture, CrossingRequest
@@ -259,3 +261,35 @@ def test_art_27_a_serving_process_fills_its_biometric_index_before_serving(
         assert fill_biometric_index(services) == 1
     finally:
         services.engine.dispose()
+
+
+def test_art_27_a_decision_never_waits_for_the_index_a_starting_server_loads(
+    store: EesStore, clock: FixedClock
+) -> None:
+    """A starting server loads its 1:N index on a thread of its own: meanwhile a decision
+    that needs the 1:N search answers 503 (retry), never blocking the committing thread;
+    once the index is loaded, the same crossing gets the guard's decision to take."""
+    index = CirBiometricIndex(
+        SharedBiometricMatchingService(numpy_matcher_factory(), MemoryTemplateStore())
+    )
+    service = EesService(store, clock, TemplateVerifier(), SbmsIdentifier(index))
+    service.record_entry(GUARD, ADA.at())
+    someone_else = replace(ADA.at(), capture=Capture(Traveller(number="Z9999999").templates()))
+    release = threading.Event()
+
+    def slow_load() -> None:
+        release.wait(timeout=30)
+        with store.unit_of_work(write=False) as uow:
+            index.sync(uow.identities)
+
+    loader = index.load_in_background(slow_load)
+    assert index.loading
+    with pytest.raises(BackendUnavailable) as starting:
+        service.record_exit(GUARD, someone_else)
+    assert "retry" in starting.value.detail
+    release.set()
+    loader.join(timeout=30)
+    assert not index.loading
+    assert len(index) == 1
+    with pytest.raises(VerificationFailed):
+        service.record_exit(GUARD, someone_else)

@@ -47,6 +47,11 @@ class SbmsIdentifier:
         self._index = index
         self._verifier = verifier
 
+    @property
+    def ready(self) -> bool:
+        """False while the index is loaded at start-up (`CirBiometricIndex.loading`)."""
+        return not self._index.loading
+
     def identify(
         self, identities: IdentityRepository, probes: Sequence[BiometricTemplate]
     ) -> list[BiometricIdentification]:

@@ -11,7 +11,7 @@ then compared 1:1 on every modality, as the desk's verification decides.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from limes.biometrics.matching import Verifier, verify_best
 from limes.biometrics.templates import BiometricTemplate, Modality
@@ -54,11 +54,32 @@ class CirBiometricIndex:
         self._seq = 0
         self._loaded = False
         self._enrolled: set[str] = set()
+        # Set while a thread of a starting server loads every template (`load_in_background`).
+        self._loading = threading.Event()
 
     @property
     def position(self) -> int:
         """The last CIR change the index reflects."""
         return self._seq
+
+    @property
+    def loading(self) -> bool:
+        """Whether a background thread is loading the index: a search now would wait."""
+        return self._loading.is_set()
+
+    def load_in_background(self, load: Callable[[], object]) -> threading.Thread:
+        """Run `load` (which syncs this index) on a thread; `loading` holds until it ends."""
+        self._loading.set()
+
+        def run() -> None:
+            try:
+                load()
+            finally:
+                self._loading.clear()
+
+        thread = threading.Thread(target=run, name="sbms-index-load", daemon=True)
+        thread.start()
+        return thread
 
     def __len__(self) -> int:
         """How many files the index can find."""
