@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -89,38 +90,31 @@ class EesOperations:
 
     def overstayers(self, actor: Actor) -> list[Overstayer]:
         """EES Art 12(3): the list of overstayers, with their identity data."""
-        now = self._clock.now()
-        listed: list[Overstayer] = []
-        with self._store.unit_of_work(write=True) as uow:
-            for record in uow.ees.overstays():
-                individual_file = uow.ees.get_file(record.file_id)
-                if individual_file is None:
-                    continue
-                identity = uow.identities.get(individual_file.cir_id)
-                listed.append(Overstayer(record, individual_file, identity))
-            uow.ees.log_access(
-                actor.access(
-                    now, "list_overstayers", references=tuple(o.record.record_id for o in listed)
-                )
-            )
-        return listed
+        return self._listed(actor, "list_overstayers", lambda uow: uow.ees.overstays())
 
     def entries_for_review(self, actor: Actor) -> list[Overstayer]:
         """EES Art 21: the crossings recorded from the fall-back that need review, with
         their file and identity, for the back office; the reading is logged (Art 46)."""
+        return self._listed(actor, "list_for_review", lambda uow: uow.ees.entries_for_review())
+
+    def _listed(
+        self,
+        actor: Actor,
+        operation: str,
+        records: Callable[[EesUnitOfWork], Iterable[EntryExitRecord]],
+    ) -> list[Overstayer]:
+        # Each record with its file and identity; the reading is logged (EES Art 46).
         now = self._clock.now()
         listed: list[Overstayer] = []
         with self._store.unit_of_work(write=True) as uow:
-            for record in uow.ees.entries_for_review():
+            for record in records(uow):
                 individual_file = uow.ees.get_file(record.file_id)
                 if individual_file is None:
                     continue
                 identity = uow.identities.get(individual_file.cir_id)
                 listed.append(Overstayer(record, individual_file, identity))
             uow.ees.log_access(
-                actor.access(
-                    now, "list_for_review", references=tuple(o.record.record_id for o in listed)
-                )
+                actor.access(now, operation, references=tuple(o.record.record_id for o in listed))
             )
         return listed
 
